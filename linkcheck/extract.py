@@ -1,0 +1,612 @@
+"""Markdown → links, each with its exact place, its role, its section and its entry.
+
+What counts as a link is what GitHub renders as one: inline links and images,
+reference-style links (placed at their use), autolinks, bare ``https://`` and ``www.``
+URLs, and ``href``/``src`` in raw HTML. Code spans, code blocks and HTML comments hold no
+links (``include_verbatim`` adds URLs from code, as text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
+from markdown_it.token import Token
+
+from linkcheck.config import KindRule
+from linkcheck.html_links import HtmlLink, is_closing_a, scan_html
+from linkcheck.inline_text import entry_title, plain_text
+from linkcheck.markdown import DEFINITIONS_KEY, InlinePlacer, make_parser, token_pos
+from linkcheck.models import Document, Finding, FindingType, Heading, Link, Location, Syntax
+from linkcheck.roles import classify, is_badge_url
+from linkcheck.slugs import Slugger
+
+SECTION_SEPARATOR = " › "
+MAX_PARAGRAPH_ENTRY = 160
+"""A paragraph outside lists and tables is an entry only if it is this short."""
+
+_SCHEME_OR_WWW = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*:|www\.)")
+_SCHEME = re.compile(r"(?i)[a-z][a-z0-9+.-]*(?=:)")
+_VERBATIM_URL = re.compile(r"""(?i)\b(?:https?|ftp)://[^\s<>"'`\])}]+""")
+_DEFINITION = re.compile(
+    r"\[((?:[^\\\[\]]|\\.)+)\]:[ \t]*\n?[ \t]*(<[^<>\n]*>|[^\s<>]+)", re.DOTALL
+)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    # One parser per process: building one costs more than parsing a small list.
+    return make_parser()
+
+
+def extract(
+    text: str,
+    path: str,
+    *,
+    include_verbatim: bool = False,
+    kind_rules: Iterable[KindRule] = (),
+) -> Document:
+    """Every link in ``text`` (already newline-normalised), in document order."""
+    env: dict[str, Any] = {}
+    md = _parser()
+    tokens = md.parse(text, env)
+    walker = _Walker(
+        md=md,
+        path=path,
+        lines=text.split("\n"),
+        env=env,
+        include_verbatim=include_verbatim,
+        kind_rules=tuple(kind_rules),
+    )
+    walker.walk(tokens)
+    return walker.document()
+
+
+def extract_links(text: str, path: str = "README.md") -> list[Link]:
+    """Convenience: only the links of :func:`extract`."""
+    return list(extract(text, path).links)
+
+
+@dataclass(slots=True)
+class _Context:
+    """Where the walker is: heading path and the entry the next links belong to."""
+
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    items: list[str | None] = field(default_factory=list)
+    """One slot per open list item: its entry, once its first inline has been read."""
+    row_entry: str | None = None
+    row_cursor: int = 0
+    in_heading: bool = False
+    in_cell: bool = False
+    in_paragraph_of_item: bool = False
+
+    def section(self) -> str:
+        return SECTION_SEPARATOR.join(text for _, text in self.headings)
+
+
+class _Walker:
+    def __init__(
+        self,
+        *,
+        md: MarkdownIt,
+        path: str,
+        lines: list[str],
+        env: dict[str, Any],
+        include_verbatim: bool,
+        kind_rules: tuple[KindRule, ...],
+    ) -> None:
+        self.md = md
+        self.path = path
+        self.lines = lines
+        self.env = env
+        self.include_verbatim = include_verbatim
+        self.kind_rules = kind_rules
+        self.links: list[Link] = []
+        self.headings: list[Heading] = []
+        self.html_anchors: list[str] = []
+        self.used_references: set[str] = set()
+        self.slugger = Slugger()
+        self.context = _Context()
+        self.title_heading_skipped = False
+        self.definitions = self._definitions()
+
+    # --- block level -------------------------------------------------------------------
+
+    def walk(self, tokens: Sequence[Token]) -> None:
+        h1_count = sum(1 for t in tokens if t.type == "heading_open" and t.tag == "h1")
+        ctx = self.context
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind == "heading_open":
+                ctx.in_heading = True
+                self._heading(token, tokens[index + 1], drop_title=h1_count == 1)
+            elif kind == "heading_close":
+                ctx.in_heading = False
+            elif kind == "list_item_open":
+                ctx.items.append(None)
+            elif kind == "list_item_close":
+                ctx.items.pop()
+            elif kind == "tr_open":
+                ctx.row_entry = self._row_entry(tokens, index)
+                ctx.row_cursor = 0
+            elif kind == "tr_close":
+                ctx.row_entry = None
+            elif kind in ("th_open", "td_open"):
+                ctx.in_cell = True
+            elif kind in ("th_close", "td_close"):
+                ctx.in_cell = False
+            elif kind == "inline":
+                self._inline(token)
+            elif kind == "html_block":
+                self._html_block(token)
+            elif kind in ("fence", "code_block") and self.include_verbatim:
+                self._code_block(token)
+
+    def _heading(self, token: Token, inline: Token, *, drop_title: bool) -> None:
+        level = int(token.tag[1:])
+        children = inline.children or []
+        text = plain_text(children, image_alt=False)
+        line = (token.map[0] if token.map else 0) + 1
+        self.headings.append(
+            Heading(text=text, level=level, slug=self.slugger.slug(text), line=line)
+        )
+        stack = self.context.headings
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        if level == 1 and drop_title and not self.title_heading_skipped and not self.headings[:-1]:
+            # A list's single H1 is its title: it would prefix every section path.
+            self.title_heading_skipped = True
+            return
+        stack.append((level, " ".join(plain_text(children).split())))
+
+    def _row_entry(self, tokens: Sequence[Token], index: int) -> str:
+        best = ""
+        for token in tokens[index + 1 :]:
+            if token.type == "tr_close":
+                break
+            if token.type == "inline":
+                cell = entry_title(token.children or [])
+                if len(cell) > len(best):
+                    best = cell
+        return best
+
+    def _entry_for(self, inline: Token) -> str:
+        ctx = self.context
+        if ctx.in_heading:
+            return ""
+        if ctx.in_cell:
+            return ctx.row_entry or ""
+        if ctx.items:
+            if ctx.items[-1] is None:
+                ctx.items[-1] = entry_title(inline.children or [])
+            return ctx.items[-1] or ""
+        entry = entry_title(inline.children or [])
+        return entry if len(entry) <= MAX_PARAGRAPH_ENTRY else ""
+
+    # --- inline level ------------------------------------------------------------------
+
+    def _inline(self, inline: Token) -> None:
+        children = inline.children or []
+        ctx = self.context
+        first_line = inline.map[0] if inline.map else 0
+        find_from: int | None = None
+        if ctx.in_cell:
+            find_from = ctx.row_cursor
+        elif ctx.in_heading and inline.map and inline.map[1] - inline.map[0] == 1:
+            find_from = 0
+        placer = InlinePlacer(
+            lines=self.lines, first_line=first_line, content=inline.content, find_from=find_from
+        )
+        if ctx.in_cell:
+            column = placer.place(0)[1]
+            if column is not None:
+                ctx.row_cursor = column - 1 + len(inline.content)
+        entry = self._entry_for(inline)
+        section = ctx.section()
+        src = inline.content
+        cursor = 0
+        i = 0
+        while i < len(children):
+            token = children[i]
+            kind = token.type
+            pos = token_pos(token)
+            if pos is not None:
+                cursor = max(cursor, pos)
+            if kind == "link_open":
+                end = _matching_close(children, i)
+                link = self._markdown_link(token, children[i + 1 : end], src, placer, cursor)
+                if link is not None:
+                    cursor = max(cursor, self._end_of(token, link, src, cursor))
+                    self._add(link, section=section, entry=entry)
+            elif kind == "image":
+                self._add(self._image(token, src, placer), section=section, entry=entry)
+            elif kind == "html_inline":
+                self._html_inline(children, i, placer, section=section, entry=entry)
+            elif kind == "code_inline" and self.include_verbatim and pos is not None:
+                self._verbatim(src[pos : token.meta["end"]], pos, placer, section, entry)
+            i += 1
+
+    def _end_of(self, token: Token, link: Link, src: str, cursor: int) -> int:
+        end = token.meta.get("end")
+        if isinstance(end, int):
+            return end
+        found = src.find(link.raw, cursor)
+        return found + len(link.raw) if found >= 0 else cursor
+
+    def _markdown_link(
+        self,
+        token: Token,
+        inner: Sequence[Token],
+        src: str,
+        placer: InlinePlacer,
+        cursor: int,
+    ) -> _Found | None:
+        href = token.attrs.get("href")
+        if not isinstance(href, str):
+            return None
+        text = plain_text(inner).strip()
+        images = [t for t in inner if t.type == "image"]
+        wraps_badge = bool(images) and any(
+            is_badge_url(str(t.attrs.get("src", ""))) for t in images
+        )
+        pos = token_pos(token)
+        end = token.meta.get("end")
+        if token.markup == "linkify":
+            if not _SCHEME_OR_WWW.match(text):
+                return None  # a fuzzy match such as "github.com": GitHub links no such text
+            if pos is not None:
+                scheme = _SCHEME.match(text)
+                start = pos - (len(scheme.group(0)) if scheme else 0)
+                raw = src[start:end] if isinstance(end, int) else text
+            else:
+                found = src.find(text, cursor)
+                start = found if found >= 0 else None
+                raw = text
+            return _Found(href, raw, Syntax.BARE, text, start, placer, wraps_badge=False)
+        if token.markup == "autolink":
+            raw = src[pos + 1 : end - 1] if pos is not None and isinstance(end, int) else text
+            return _Found(href, raw, Syntax.AUTOLINK, text, pos, placer, wraps_badge=False)
+        raw, ref = _destination(self.md, src, token, image=False)
+        syntax = Syntax.INLINE
+        definition_line = None
+        if ref is not None:
+            syntax = Syntax.REFERENCE
+            self.used_references.add(ref)
+            raw, definition_line = self._reference_raw(ref, href)
+        return _Found(
+            href,
+            raw,
+            syntax,
+            text,
+            pos,
+            placer,
+            wraps_badge=wraps_badge,
+            definition_line=definition_line,
+        )
+
+    def _image(self, token: Token, src: str, placer: InlinePlacer) -> _Found:
+        url = str(token.attrs.get("src", ""))
+        alt = plain_text(token.children or []).strip()
+        pos = token_pos(token)
+        raw, ref = _destination(self.md, src, token, image=True)
+        syntax = Syntax.IMAGE
+        definition_line = None
+        if ref is not None:
+            syntax = Syntax.REFERENCE
+            self.used_references.add(ref)
+            raw, definition_line = self._reference_raw(ref, url)
+        return _Found(
+            url, raw, syntax, alt, pos, placer, is_image=True, definition_line=definition_line
+        )
+
+    def _html_inline(
+        self,
+        children: Sequence[Token],
+        index: int,
+        placer: InlinePlacer,
+        *,
+        section: str,
+        entry: str,
+    ) -> None:
+        token = children[index]
+        pos = token_pos(token)
+        scan = scan_html(token.content)
+        self.html_anchors.extend(scan.anchors)
+        if not scan.links:
+            return
+        tag_lines = [0] + [i + 1 for i, ch in enumerate(token.content) if ch == "\n"]
+        for html in scan.links:
+            text, images = html.text, list(html.images)
+            if html.tag == "a":
+                text, images = _html_a_content(children, index)
+            start = None if pos is None else pos + tag_lines[html.line] + html.column
+            self._add(
+                _Found(
+                    html.url,
+                    html.raw,
+                    Syntax.HTML,
+                    text,
+                    start,
+                    placer,
+                    is_image=html.tag != "a" and html.tag != "area" and html.tag != "iframe",
+                    wraps_badge=any(is_badge_url(u) for u in images),
+                    normalise=True,
+                ),
+                section=section,
+                entry=entry,
+            )
+
+    def _html_block(self, token: Token) -> None:
+        scan = scan_html(token.content)
+        self.html_anchors.extend(scan.anchors)
+        if not scan.links or not token.map:
+            return
+        placer = InlinePlacer(lines=self.lines, first_line=token.map[0], content=token.content)
+        starts = [0] + [i + 1 for i, ch in enumerate(token.content) if ch == "\n"]
+        ctx = self.context
+        entry = (ctx.items[-1] or "") if ctx.items else ""
+        for html in scan.links:
+            self._add(
+                _Found(
+                    html.url,
+                    html.raw,
+                    Syntax.HTML,
+                    html.text,
+                    starts[html.line] + html.column,
+                    placer,
+                    is_image=html.tag not in ("a", "area", "iframe"),
+                    wraps_badge=any(is_badge_url(u) for u in html.images),
+                    normalise=True,
+                ),
+                section=ctx.section(),
+                entry=entry,
+            )
+
+    def _code_block(self, token: Token) -> None:
+        if not token.map:
+            return
+        first = token.map[0] + (1 if token.type == "fence" else 0)
+        last = token.map[1] - (1 if token.type == "fence" else 0)
+        section = self.context.section()
+        for number in range(first, min(last, len(self.lines))):
+            line = self.lines[number]
+            for match in _VERBATIM_URL.finditer(line):
+                raw = match.group(0).rstrip(".,;:!?")
+                self.links.append(self._link(raw, raw, Syntax.VERBATIM, raw, number + 1,
+                                             match.start() + 1, section=section, entry=""))
+
+    def _verbatim(
+        self, code: str, offset: int, placer: InlinePlacer, section: str, entry: str
+    ) -> None:
+        for match in _VERBATIM_URL.finditer(code):
+            raw = match.group(0).rstrip(".,;:!?")
+            line, column = placer.place(offset + match.start())
+            self.links.append(
+                self._link(raw, raw, Syntax.VERBATIM, raw, line, column, section=section,
+                           entry=entry)
+            )
+
+    # --- assembling --------------------------------------------------------------------
+
+    def _add(self, found: _Found, *, section: str, entry: str) -> None:
+        if found.start is not None:
+            line, column = found.placer.place(found.start)
+        else:
+            line, column = found.placer.place(0)[0], None
+        url = found.url
+        if found.normalise:
+            url = self.md.normalizeLink(url.strip())
+        self.links.append(
+            self._link(
+                url,
+                found.raw,
+                found.syntax,
+                found.text,
+                line,
+                column,
+                section=section,
+                entry=entry,
+                is_image=found.is_image,
+                wraps_badge=found.wraps_badge,
+                definition_line=found.definition_line,
+            )
+        )
+
+    def _link(
+        self,
+        url: str,
+        raw: str,
+        syntax: Syntax,
+        text: str,
+        line: int,
+        column: int | None,
+        *,
+        section: str,
+        entry: str,
+        is_image: bool = False,
+        wraps_badge: bool = False,
+        definition_line: int | None = None,
+    ) -> Link:
+        kind = classify(
+            url=url,
+            text=text,
+            is_image=is_image,
+            wraps_badge=wraps_badge,
+            user_rules=self.kind_rules,
+        )
+        return Link(
+            url=url,
+            raw=raw,
+            syntax=syntax,
+            kind=kind,
+            location=Location(path=self.path, line=line, column=column),
+            text=" ".join(text.split()),
+            section=section,
+            entry=entry,
+            definition_line=definition_line,
+        )
+
+    # --- reference definitions ---------------------------------------------------------
+
+    def _definitions(self) -> list[_Definition]:
+        found: list[_Definition] = []
+        for start, end in self.env.get(DEFINITIONS_KEY, []):
+            block = "\n".join(self.lines[start:end])
+            match = _DEFINITION.search(block)
+            if match is None:
+                continue
+            raw = match.group(2)
+            if raw.startswith("<") and raw.endswith(">"):
+                raw = raw[1:-1]
+            found.append(
+                _Definition(
+                    key=normalizeReference(match.group(1)),
+                    label=match.group(1),
+                    raw=raw,
+                    line=start + 1,
+                    destination_line=start + 1 + block.count("\n", 0, match.start(2)),
+                )
+            )
+        return found
+
+    def _reference_raw(self, key: str, href: str) -> tuple[str, int | None]:
+        for definition in self.definitions:
+            if definition.key == key:
+                return definition.raw, definition.destination_line
+        return href, None
+
+    def _reference_findings(self) -> list[Finding]:
+        findings: list[Finding] = []
+        first: dict[str, _Definition] = {}
+        for definition in self.definitions:
+            if definition.key in first:
+                original = first[definition.key]
+                findings.append(
+                    Finding(
+                        type=FindingType.DUPLICATE_REFERENCE,
+                        file=self.path,
+                        lines=(original.line, definition.line),
+                        url=definition.raw,
+                        label=definition.label,
+                        detail=(
+                            f"[{definition.label}] is defined again on line {definition.line}; "
+                            f"the definition on line {original.line} wins"
+                        ),
+                    )
+                )
+                continue
+            first[definition.key] = definition
+            if definition.key not in self.used_references:
+                findings.append(
+                    Finding(
+                        type=FindingType.UNUSED_REFERENCE,
+                        file=self.path,
+                        lines=(definition.line,),
+                        url=definition.raw,
+                        label=definition.label,
+                        detail=f"[{definition.label}] is defined but never used",
+                    )
+                )
+        return findings
+
+    def document(self) -> Document:
+        return Document(
+            path=self.path,
+            links=tuple(self.links),
+            headings=tuple(self.headings),
+            html_anchors=tuple(self.html_anchors),
+            findings=tuple(self._reference_findings()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Definition:
+    key: str
+    label: str
+    raw: str
+    line: int
+    destination_line: int
+
+
+@dataclass(slots=True)
+class _Found:
+    """A link before it is placed and classified."""
+
+    url: str
+    raw: str
+    syntax: Syntax
+    text: str
+    start: int | None
+    """Offset in the placer's content where the link's syntax starts."""
+    placer: InlinePlacer
+    is_image: bool = False
+    wraps_badge: bool = False
+    definition_line: int | None = None
+    normalise: bool = False
+    """HTML attribute values still need markdown-it's URL normalisation."""
+
+
+def _matching_close(children: Sequence[Token], start: int) -> int:
+    depth = 0
+    for i in range(start, len(children)):
+        if children[i].type == "link_open":
+            depth += 1
+        elif children[i].type == "link_close":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(children)
+
+
+def _html_a_content(children: Sequence[Token], index: int) -> tuple[str, list[str]]:
+    """Text and images between an inline ``<a …>`` and its ``</a>``."""
+    inner: list[Token] = []
+    images: list[str] = []
+    for token in children[index + 1 :]:
+        if token.type == "html_inline":
+            if is_closing_a(token.content):
+                break
+            scan = scan_html(token.content)
+            images.extend(h.url for h in scan.links if h.tag == "img")
+            continue
+        if token.type == "image":
+            images.append(str(token.attrs.get("src", "")))
+        inner.append(token)
+    return " ".join(plain_text(inner).split()), images
+
+
+def _destination(md: MarkdownIt, src: str, token: Token, *, image: bool) -> tuple[str, str | None]:
+    """``(raw destination, reference key or None)`` of a link or image token.
+
+    Reuses the label end the parser found and markdown-it's destination parser on the
+    recorded span, so the raw text is exactly what the parser read.
+    """
+    pos, end, label_end = token.meta.get("pos"), token.meta.get("end"), token.meta.get("label_end")
+    if not isinstance(pos, int) or not isinstance(end, int) or not isinstance(label_end, int):
+        return "", None
+    if label_end < 0:
+        return "", None
+    label_open = pos + 1 if image else pos
+    after = label_end + 1
+    if after < end and src[after] == "(" and src[end - 1] == ")":
+        p = after + 1
+        while p < end and src[p] in " \t\n":
+            p += 1
+        result = md.helpers.parseLinkDestination(src, p, end)
+        if result.ok:
+            raw = src[p : result.pos]
+            if raw.startswith("<") and raw.endswith(">"):
+                raw = raw[1:-1]
+            return raw, None
+        return "", None
+    label = src[label_open + 1 : label_end]
+    if after < end and src[after] == "[":
+        second = src.find("]", after + 1, end)
+        if second > after + 1:
+            label = src[after + 1 : second]
+    return "", normalizeReference(label)
