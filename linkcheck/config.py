@@ -124,7 +124,7 @@ def parse_accept(spec: str | Iterable[int | str]) -> frozenset[int]:
     codes: set[int] = set()
     for item in items:
         if isinstance(item, bool):
-            raise ValueError(f"not a status code: {item!r}")
+            raise TypeError(f"not a status code: {item!r}")
         if isinstance(item, int):
             codes.add(_status(item))
             continue
@@ -174,10 +174,7 @@ def parse_header(spec: str) -> tuple[str, str]:
 
 def parse_remap(spec: str | Iterable[str]) -> tuple[re.Pattern[str], str]:
     """``"REGEX REPLACEMENT"`` or ``[REGEX, REPLACEMENT]``."""
-    if isinstance(spec, str):
-        parts = spec.split(None, 1)
-    else:
-        parts = [str(p) for p in spec]
+    parts = spec.split(None, 1) if isinstance(spec, str) else [str(p) for p in spec]
     if len(parts) != 2:
         raise ValueError(f"remap needs a regex and a replacement, got {spec!r}")
     return compile_regex(parts[0]), parts[1]
@@ -264,7 +261,8 @@ def _typed(name: str, kind: type, *, check: Callable[[Any], bool] | None = None)
             raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
         if check is not None and not check(value):
             raise ValueError(f"out of range: {value!r}")
-        return name, float(value) if kind is float else value
+        result: Any = value
+        return name, (float(result) if kind is float else result)
 
     return parse
 
@@ -320,8 +318,16 @@ def _parse_choice(name: str, choices: tuple[str, ...]) -> _Parser:
     return parse
 
 
-_HOST_KEYS = {"concurrency", "interval", "timeout", "max_retries", "headers", "header", "accept",
-              "user_agent"}
+_HOST_KEYS = {
+    "concurrency",
+    "interval",
+    "timeout",
+    "max_retries",
+    "headers",
+    "header",
+    "accept",
+    "user_agent",
+}
 
 
 def _parse_hosts(value: Any, config: Config) -> tuple[str, Any]:

@@ -19,7 +19,7 @@ from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from linkcheck.config import KindRule
-from linkcheck.html_links import HtmlLink, is_closing_a, scan_html
+from linkcheck.html_links import is_closing_a, scan_html
 from linkcheck.inline_text import entry_title, plain_text
 from linkcheck.markdown import DEFINITIONS_KEY, InlinePlacer, make_parser, token_pos
 from linkcheck.models import Document, Finding, FindingType, Heading, Link, Location, Syntax
@@ -231,7 +231,7 @@ class _Walker:
                 self._verbatim(src[pos : token.meta["end"]], pos, placer, section, entry)
             i += 1
 
-    def _end_of(self, token: Token, link: Link, src: str, cursor: int) -> int:
+    def _end_of(self, token: Token, link: _Found, src: str, cursor: int) -> int:
         end = token.meta.get("end")
         if isinstance(end, int):
             return end
@@ -259,6 +259,7 @@ class _Walker:
         if token.markup == "linkify":
             if not _SCHEME_OR_WWW.match(text):
                 return None  # a fuzzy match such as "github.com": GitHub links no such text
+            start: int | None
             if pos is not None:
                 scheme = _SCHEME.match(text)
                 start = pos - (len(scheme.group(0)) if scheme else 0)
@@ -377,8 +378,18 @@ class _Walker:
             line = self.lines[number]
             for match in _VERBATIM_URL.finditer(line):
                 raw = match.group(0).rstrip(".,;:!?")
-                self.links.append(self._link(raw, raw, Syntax.VERBATIM, raw, number + 1,
-                                             match.start() + 1, section=section, entry=""))
+                self.links.append(
+                    self._link(
+                        raw,
+                        raw,
+                        Syntax.VERBATIM,
+                        raw,
+                        number + 1,
+                        match.start() + 1,
+                        section=section,
+                        entry="",
+                    )
+                )
 
     def _verbatim(
         self, code: str, offset: int, placer: InlinePlacer, section: str, entry: str
@@ -387,8 +398,9 @@ class _Walker:
             raw = match.group(0).rstrip(".,;:!?")
             line, column = placer.place(offset + match.start())
             self.links.append(
-                self._link(raw, raw, Syntax.VERBATIM, raw, line, column, section=section,
-                           entry=entry)
+                self._link(
+                    raw, raw, Syntax.VERBATIM, raw, line, column, section=section, entry=entry
+                )
             )
 
     # --- assembling --------------------------------------------------------------------

@@ -160,9 +160,7 @@ class _Collector(HTMLParser):
             group = 2 if match.group(2) is not None else 3 if match.group(3) is not None else 4
             raw_value = match.group(group)
             value_start = tag_start + match.start(group)
-            candidates = (
-                srcset_urls(raw_value) if attribute == "srcset" else [(raw_value, 0)]
-            )
+            candidates = srcset_urls(raw_value) if attribute == "srcset" else [(raw_value, 0)]
             decoded_values = (
                 [u for u, _ in srcset_urls(values[attribute])]
                 if attribute == "srcset"

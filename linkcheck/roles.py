@@ -33,28 +33,43 @@ VENUES = (
 ).split()
 
 _TEXT_RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = (
-    (Kind.CODE, re.compile(
-        r"(?i)^(?:official\s+)?(?:code|codes|source\s*code|github|gitlab|repo|repository|"
-        r"implementation|impl|pytorch|tensorflow|jax|keras|mindspore|paddle|colab|notebook|"
-        r"model|models|weights|checkpoints?|代码)$"
-    )),
-    (Kind.PAPER, re.compile(
-        r"(?i)^(?:paper|papers|pdf|full\s*text|article|preprint|abs|abstract|doi|proceedings|"
-        r"publication|manuscript|supp|supplementary|supplemental|论文)$"
-    )),
-    (Kind.PAPER, re.compile(
-        r"^(?:" + "|".join(re.escape(v) for v in VENUES) + r")"
-        r"(?:[\s'’-]?(?:\d{2}|\d{4}))?(?:\s+(?:oral|spotlight|poster|workshop|findings))?$",
-        re.IGNORECASE,
-    )),
-    (Kind.BLOG, re.compile(
-        r"(?i)^(?:blog|blogs|blog\s*post|post|中文|知乎|zhihu|csdn|medium|解读|笔记|"
-        r"chinese|news|press)$"
-    )),
-    (Kind.DOC, re.compile(
-        r"(?i)^(?:doc|docs|documentation|tutorial|tutorials|manual|guide|api|wiki|slides|"
-        r"slide|video|talk|poster|lecture|course|book|文档|教程)$"
-    )),
+    (
+        Kind.CODE,
+        re.compile(
+            r"(?i)^(?:official\s+)?(?:code|codes|source\s*code|github|gitlab|repo|repository|"
+            r"implementation|impl|pytorch|tensorflow|jax|keras|mindspore|paddle|colab|notebook|"
+            r"model|models|weights|checkpoints?|代码)$"
+        ),
+    ),
+    (
+        Kind.PAPER,
+        re.compile(
+            r"(?i)^(?:paper|papers|pdf|full\s*text|article|preprint|abs|abstract|doi|proceedings|"
+            r"publication|manuscript|supp|supplementary|supplemental|论文)$"
+        ),
+    ),
+    (
+        Kind.PAPER,
+        re.compile(
+            r"^(?:" + "|".join(re.escape(v) for v in VENUES) + r")"
+            r"(?:[\s'’-]?(?:\d{2}|\d{4}))?(?:\s+(?:oral|spotlight|poster|workshop|findings))?$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Kind.BLOG,
+        re.compile(
+            r"(?i)^(?:blog|blogs|blog\s*post|post|中文|知乎|zhihu|csdn|medium|解读|笔记|"
+            r"chinese|news|press)$"
+        ),
+    ),
+    (
+        Kind.DOC,
+        re.compile(
+            r"(?i)^(?:doc|docs|documentation|tutorial|tutorials|manual|guide|api|wiki|slides|"
+            r"slide|video|talk|poster|lecture|course|book|文档|教程)$"
+        ),
+    ),
     (Kind.AUTHOR, re.compile(r"(?i)^(?:homepage|home\s*page|author|authors|scholar|lab)$")),
 )
 
@@ -80,49 +95,75 @@ _USER = r"^/[^/]+/?$"  # /USER
 
 HOST_RULES: tuple[HostRule, ...] = tuple(
     # Badges before everything: they are images on any host.
-    _rules(Kind.BADGE, "img.shields.io shields.io badgen.net badge.fury.io awesome.re",
-           r"(?i)badge|^/(?:badge|github|pypi|npm|static|endpoint)/")
+    _rules(
+        Kind.BADGE,
+        "img.shields.io shields.io badgen.net badge.fury.io awesome.re",
+        r"(?i)badge|^/(?:badge|github|pypi|npm|static|endpoint)/",
+    )
     + _rules(Kind.BADGE, "github.com", r"(?i)/(?:workflows|actions)/.+/badge\.svg")
-    + _rules(Kind.BADGE, "codecov.io travis-ci.org travis-ci.com circleci.com app.codacy.com",
-             r"(?i)badge|\.svg")
+    + _rules(
+        Kind.BADGE,
+        "codecov.io travis-ci.org travis-ci.com circleci.com app.codacy.com",
+        r"(?i)badge|\.svg",
+    )
     # Papers: preprint servers, proceedings, publishers, indexes.
-    + _rules(Kind.PAPER, "arxiv.org export.arxiv.org ar5iv.labs.arxiv.org ar5iv.org",
-             r"^/(?:abs|pdf|html|format)/")
+    + _rules(
+        Kind.PAPER,
+        "arxiv.org export.arxiv.org ar5iv.labs.arxiv.org ar5iv.org",
+        r"^/(?:abs|pdf|html|format)/",
+    )
     + _rules(Kind.PAPER, "openreview.net", r"^/(?:forum|pdf|attachment)")
     + _rules(Kind.PAPER, "openaccess.thecvf.com", r"(?i)\.(?:pdf|html)$|/papers/|/html/")
     + _rules(Kind.PAPER, "proceedings.mlr.press jmlr.org")
-    + _rules(Kind.PAPER, "aaai.org ojs.aaai.org ijcai.org aclanthology.org "
-             "papers.nips.cc proceedings.neurips.cc neurips.cc "
-             "dl.acm.org ieeexplore.ieee.org link.springer.com springer.com "
-             "sciencedirect.com nature.com science.org frontiersin.org biorxiv.org medrxiv.org "
-             "doi.org dx.doi.org pnas.org cell.com elifesciences.org journals.plos.org "
-             "iopscience.iop.org mdpi.com ecva.net openaccess.thecvf.com tandfonline.com "
-             "onlinelibrary.wiley.com academic.oup.com direct.mit.edu mitpressjournals.org "
-             "researchgate.net ssrn.com papers.ssrn.com isca-archive.org isca-speech.org "
-             "pubmed.ncbi.nlm.nih.gov ncbi.nlm.nih.gov europepmc.org hal.science "
-             "proceedings.com bmva.org")
+    + _rules(
+        Kind.PAPER,
+        "aaai.org ojs.aaai.org ijcai.org aclanthology.org "
+        "papers.nips.cc proceedings.neurips.cc neurips.cc "
+        "dl.acm.org ieeexplore.ieee.org link.springer.com springer.com "
+        "sciencedirect.com nature.com science.org frontiersin.org biorxiv.org medrxiv.org "
+        "doi.org dx.doi.org pnas.org cell.com elifesciences.org journals.plos.org "
+        "iopscience.iop.org mdpi.com ecva.net openaccess.thecvf.com tandfonline.com "
+        "onlinelibrary.wiley.com academic.oup.com direct.mit.edu mitpressjournals.org "
+        "researchgate.net ssrn.com papers.ssrn.com isca-archive.org isca-speech.org "
+        "pubmed.ncbi.nlm.nih.gov ncbi.nlm.nih.gov europepmc.org hal.science "
+        "proceedings.com bmva.org",
+    )
     + _rules(Kind.PAPER, "semanticscholar.org api.semanticscholar.org", r"^/(?:paper|arxiv)/")
     + _rules(Kind.PAPER, "paperswithcode.com", r"^/paper/")
     + _rules(Kind.PAPER, "huggingface.co", r"^/papers/")
     + _rules(Kind.PAPER, "scholar.google.com", r"^/scholar\b")
     + _rules(Kind.AUTHOR, "scholar.google.com scholar.google.com.hk", r"^/citations")
     # Code.
-    + _rules(Kind.CODE, "github.com gitlab.com bitbucket.org codeberg.org gitee.com "
-             "git.sr.ht", _REPO)
+    + _rules(
+        Kind.CODE, "github.com gitlab.com bitbucket.org codeberg.org gitee.com git.sr.ht", _REPO
+    )
     + _rules(Kind.CODE, "huggingface.co", r"^/(?!papers/|blog/|docs/)[^/]+/[^/]+")
-    + _rules(Kind.CODE, "colab.research.google.com pypi.org npmjs.com www.npmjs.com "
-             "crates.io kaggle.com/code hub.docker.com")
+    + _rules(
+        Kind.CODE,
+        "colab.research.google.com pypi.org npmjs.com www.npmjs.com "
+        "crates.io kaggle.com/code hub.docker.com",
+    )
     + _rules(Kind.AUTHOR, "github.com gitlab.com gitee.com", _USER)
     # Blogs and articles.
-    + _rules(Kind.BLOG, "blog.csdn.net csdn.net zhuanlan.zhihu.com zhihu.com medium.com "
-             "towardsdatascience.com substack.com dev.to hashnode.dev mp.weixin.qq.com "
-             "jianshu.com cnblogs.com juejin.cn segmentfault.com blogspot.com wordpress.com "
-             "lilianweng.github.io distill.pub thegradient.pub")
-    + _rules(Kind.BLOG, "huggingface.co openai.com deepmind.google deepmind.com "
-             "ai.googleblog.com research.google ai.meta.com", r"^/(?:blog|research/blog)\b")
+    + _rules(
+        Kind.BLOG,
+        "blog.csdn.net csdn.net zhuanlan.zhihu.com zhihu.com medium.com "
+        "towardsdatascience.com substack.com dev.to hashnode.dev mp.weixin.qq.com "
+        "jianshu.com cnblogs.com juejin.cn segmentfault.com blogspot.com wordpress.com "
+        "lilianweng.github.io distill.pub thegradient.pub",
+    )
+    + _rules(
+        Kind.BLOG,
+        "huggingface.co openai.com deepmind.google deepmind.com "
+        "ai.googleblog.com research.google ai.meta.com",
+        r"^/(?:blog|research/blog)\b",
+    )
     # Documentation and references.
-    + _rules(Kind.DOC, "readthedocs.io readthedocs.org docs.python.org wikipedia.org "
-             "gitbook.io developer.mozilla.org")
+    + _rules(
+        Kind.DOC,
+        "readthedocs.io readthedocs.org docs.python.org wikipedia.org "
+        "gitbook.io developer.mozilla.org",
+    )
     + _rules(Kind.DOC, "huggingface.co", r"^/docs/")
     # Author pages.
     + _rules(Kind.AUTHOR, "github.io", r"^/?$|^/#")

@@ -1,0 +1,7 @@
+"""``python -m linkcheck``."""
+
+import sys
+
+from linkcheck.cli import main
+
+sys.exit(main())

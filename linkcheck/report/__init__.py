@@ -1,0 +1,1 @@
+"""Reporters: pure functions from a :class:`~linkcheck.models.Report` to text."""
