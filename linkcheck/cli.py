@@ -223,6 +223,10 @@ def _run(
     else:
         report = _produce(args, config, stderr=stderr, environ=environ)
     _emit(report, config, dump=args.dump, stdout=stdout, environ=environ)
+    text_on_terminal = config.format == "text" and not args.dump and not config.output
+    if not text_on_terminal and not config.quiet:
+        for warning in report.warnings:
+            print(f"linkcheck: warning: {warning}", file=stderr)
     if args.save_json:
         write_atomic(args.save_json, json_report.render(report))
     if config.report and not args.dump:

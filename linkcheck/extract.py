@@ -21,7 +21,13 @@ from markdown_it.token import Token
 from linkcheck.config import KindRule
 from linkcheck.html_links import is_closing_a, scan_html
 from linkcheck.inline_text import entry_title, plain_text
-from linkcheck.markdown import DEFINITIONS_KEY, InlinePlacer, make_parser, token_pos
+from linkcheck.markdown import (
+    DEFINITIONS_KEY,
+    InlinePlacer,
+    line_starts,
+    make_parser,
+    token_pos,
+)
 from linkcheck.models import Document, Finding, FindingType, Heading, Link, Location, Syntax
 from linkcheck.roles import classify, is_badge_url
 from linkcheck.slugs import Slugger
@@ -32,6 +38,16 @@ MAX_PARAGRAPH_ENTRY = 160
 
 _SCHEME_OR_WWW = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*:|www\.)")
 _SCHEME = re.compile(r"(?i)[a-z][a-z0-9+.-]*(?=:)")
+# URLs that markdown-it's normalizeLink returns unchanged: a plain host and port, then only
+# characters it never encodes (no "%", no "@"), or a relative path without ":". Checked
+# against normalizeLink itself in tests/test_extract_internals.py; anything else takes the
+# full (costly) parse-and-encode round trip.
+_SAFE = r"[A-Za-z0-9;/?:=+$,\-_.!~*'()#&]"
+_ALREADY_NORMAL = re.compile(
+    rf"^(?:(?:https?|ftp)://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#]{_SAFE}*)?"
+    r"|[A-Za-z0-9;/?=+$,\-_.!~*'()#&]*)$"
+)
+_SPACE_OR_ESCAPE = re.compile(r"[\s\\]")
 _VERBATIM_URL = re.compile(r"""(?i)\b(?:https?|ftp)://[^\s<>"'`\])}]+""")
 _DEFINITION = re.compile(
     r"\[((?:[^\\\[\]]|\\.)+)\]:[ \t]*\n?[ \t]*(<[^<>\n]*>|[^\s<>]+)", re.DOTALL
@@ -162,7 +178,7 @@ class _Walker:
             # A list's single H1 is its title: it would prefix every section path.
             self.title_heading_skipped = True
             return
-        stack.append((level, " ".join(plain_text(children).split())))
+        stack.append((level, " ".join(text.split())))
 
     def _row_entry(self, tokens: Sequence[Token], index: int) -> str:
         best = ""
@@ -257,7 +273,7 @@ class _Walker:
         pos = token_pos(token)
         end = token.meta.get("end")
         if token.markup == "linkify":
-            if not _SCHEME_OR_WWW.match(text):
+            if not _SCHEME_OR_WWW.match(text) and not href.startswith("mailto:"):
                 return None  # a fuzzy match such as "github.com": GitHub links no such text
             start: int | None
             if pos is not None:
@@ -320,7 +336,7 @@ class _Walker:
         self.html_anchors.extend(scan.anchors)
         if not scan.links:
             return
-        tag_lines = [0] + [i + 1 for i, ch in enumerate(token.content) if ch == "\n"]
+        tag_lines = line_starts(token.content)
         for html in scan.links:
             text, images = html.text, list(html.images)
             if html.tag == "a":
@@ -348,7 +364,7 @@ class _Walker:
         if not scan.links or not token.map:
             return
         placer = InlinePlacer(lines=self.lines, first_line=token.map[0], content=token.content)
-        starts = [0] + [i + 1 for i, ch in enumerate(token.content) if ch == "\n"]
+        starts = line_starts(token.content)
         ctx = self.context
         entry = (ctx.items[-1] or "") if ctx.items else ""
         for html in scan.links:
@@ -412,7 +428,9 @@ class _Walker:
             line, column = found.placer.place(0)[0], None
         url = found.url
         if found.normalise:
-            url = self.md.normalizeLink(url.strip())
+            url = url.strip()
+            if not _ALREADY_NORMAL.match(url):
+                url = self.md.normalizeLink(url)
         self.links.append(
             self._link(
                 url,
@@ -609,6 +627,11 @@ def _destination(md: MarkdownIt, src: str, token: Token, *, image: bool) -> tupl
         p = after + 1
         while p < end and src[p] in " \t\n":
             p += 1
+        inside = src[p : end - 1]
+        if inside and not inside.startswith("<") and not _SPACE_OR_ESCAPE.search(inside):
+            # No whitespace means no title, so the destination runs to the closing ")":
+            # the common case, without re-running the parser's character loop.
+            return inside, None
         result = md.helpers.parseLinkDestination(src, p, end)
         if result.ok:
             raw = src[p : result.pos]

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from linkcheck.markdown import line_starts
+
 # Which attributes of which tags hold a URL that a reader would follow or see.
 LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "a": ("href",),
@@ -92,7 +94,7 @@ class _Collector(HTMLParser):
         self._line_starts: list[int] = [0]
 
     def feed_text(self, html: str) -> None:
-        self._line_starts = [0] + [i + 1 for i, ch in enumerate(html) if ch == "\n"]
+        self._line_starts = line_starts(html)
         self.feed(html)
         self.close()
         # An unclosed <a> keeps whatever text it had.
@@ -203,8 +205,13 @@ class HtmlScan:
     """Every ``id`` and ``name`` value, in order."""
 
 
+_EMPTY = HtmlScan(links=(), anchors=())
+
+
 def scan_html(html: str) -> HtmlScan:
     """Find link attributes and anchors in a piece of HTML (a block or one inline tag)."""
+    if "=" not in html:
+        return _EMPTY  # no attributes at all: nothing to find (``<br>``, ``</a>``, ``<b>``)
     collector = _Collector()
     collector.feed_text(html)
     return HtmlScan(links=tuple(collector.links), anchors=tuple(collector.anchors))

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, helpers
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
 DEFINITIONS_KEY = "linkcheck_definitions"
+LABELS_KEY = "linkcheck_labels"
+"""``env`` key: ``(id(inline source), label start) → label end`` from the link rules."""
 """``env`` key under which the wrapped reference rule lists ``(first_line, end_line)``."""
 
 _POSITIONED_RULES = ("link", "image", "autolink", "html_inline", "linkify", "backticks")
@@ -38,11 +40,10 @@ def _record_positions(
             end = state.pos
             label_end = None
             if label_offset is not None:
-                # The parser's own label scan, re-run on the span it just accepted, so the
+                # The label end the rule itself found (see _RecordingHelpers), so the
                 # extractor can find the destination exactly as the parser read it.
-                label_end = state.md.helpers.parseLinkLabel(
-                    state, start + label_offset, name == "link"
-                )
+                labels = state.env.get(LABELS_KEY, {})
+                label_end = labels.get((id(state.src), start + label_offset))
             for token in state.tokens[first_new:]:
                 # Inner rules (an image inside a link label) have tagged their own tokens.
                 if token.type in _POSITIONED_TYPES and "pos" not in token.meta:
@@ -67,6 +68,24 @@ def _record_definitions(
     return recorded
 
 
+class _RecordingHelpers:
+    """markdown-it's link helpers, remembering every label end the link rules find.
+
+    The rules call ``state.md.helpers.parseLinkLabel``; an instance of this class is set
+    as our parser's own ``helpers`` (never the shared module), so nothing global changes.
+    Results go into the parse's ``env``, keyed by the inline source and label start.
+    """
+
+    parseLinkDestination = staticmethod(helpers.parseLinkDestination)
+    parseLinkTitle = staticmethod(helpers.parseLinkTitle)
+
+    @staticmethod
+    def parseLinkLabel(state: StateInline, start: int, disableNested: bool = False) -> int:
+        end = helpers.parseLinkLabel(state, start, disableNested)
+        state.env.setdefault(LABELS_KEY, {})[(id(state.src), start)] = end
+        return end
+
+
 def make_parser() -> MarkdownIt:
     """A GitHub-like parser (tables, strikethrough, raw HTML, bare URLs) that records positions.
 
@@ -74,6 +93,7 @@ def make_parser() -> MarkdownIt:
     links; the extractor drops fuzzy matches GitHub would not link (``github.com``).
     """
     md = MarkdownIt("gfm-like")
+    md.helpers = cast(Any, _RecordingHelpers())
     for rule in md.inline.ruler.__rules__:
         if rule.name in _POSITIONED_RULES:
             rule.fn = _record_positions(rule.name, rule.fn)
@@ -107,10 +127,7 @@ class InlinePlacer:
 
     def _index(self) -> tuple[list[int], list[int | None]]:
         if self._starts is None or self._columns is None:
-            starts = [0]
-            for i, ch in enumerate(self.content):
-                if ch == "\n":
-                    starts.append(i + 1)
+            starts = line_starts(self.content)
             columns: list[int | None] = []
             for n, start in enumerate(starts):
                 end = starts[n + 1] - 1 if n + 1 < len(starts) else len(self.content)
@@ -147,6 +164,16 @@ class InlinePlacer:
         base = columns[n]
         column = None if base is None else base + (offset - starts[n]) + 1
         return self.first_line + n + 1, column
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets at which each line of ``text`` begins."""
+    starts = [0]
+    newline = text.find("\n")
+    while newline >= 0:
+        starts.append(newline + 1)
+        newline = text.find("\n", newline + 1)
+    return starts
 
 
 def token_pos(token: Any) -> int | None:

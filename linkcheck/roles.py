@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from linkcheck.config import KindRule
@@ -95,11 +96,8 @@ _USER = r"^/[^/]+/?$"  # /USER
 
 HOST_RULES: tuple[HostRule, ...] = tuple(
     # Badges before everything: they are images on any host.
-    _rules(
-        Kind.BADGE,
-        "img.shields.io shields.io badgen.net badge.fury.io awesome.re",
-        r"(?i)badge|^/(?:badge|github|pypi|npm|static|endpoint)/",
-    )
+    _rules(Kind.BADGE, "img.shields.io badgen.net badge.fury.io")
+    + _rules(Kind.BADGE, "shields.io awesome.re", r"(?i)badge")
     + _rules(Kind.BADGE, "github.com", r"(?i)/(?:workflows|actions)/.+/badge\.svg")
     + _rules(
         Kind.BADGE,
@@ -206,6 +204,7 @@ def clean_text(text: str) -> str:
     return text.strip().strip("[](){}*_`~ ").strip()
 
 
+@lru_cache(maxsize=4096)
 def kind_from_text(text: str) -> Kind | None:
     tag = clean_text(text)
     if not tag or len(tag) > 40 or "://" in tag:
@@ -221,6 +220,29 @@ def is_tag_text(text: str) -> bool:
     return kind_from_text(text) is not None
 
 
+def _index_rules(rules: tuple[HostRule, ...]) -> dict[str, list[tuple[int, HostRule]]]:
+    index: dict[str, list[tuple[int, HostRule]]] = {}
+    for order, rule in enumerate(rules):
+        host = _bare_host(rule.host.split("/", 1)[0].removeprefix("*."))
+        index.setdefault(host, []).append((order, rule))
+    return index
+
+
+_RULES_BY_HOST = _index_rules(HOST_RULES)
+
+
+@lru_cache(maxsize=4096)
+def _candidate_rules(host: str) -> tuple[HostRule, ...]:
+    """Rules for the host and each parent domain, in table order."""
+    found: list[tuple[int, HostRule]] = []
+    labels = host.split(".")
+    for i in range(len(labels)):
+        found.extend(_RULES_BY_HOST.get(".".join(labels[i:]), ()))
+    found.sort(key=lambda pair: pair[0])
+    return tuple(rule for _, rule in found)
+
+
+@lru_cache(maxsize=16384)
 def kind_from_url(url: str) -> Kind | None:
     try:
         parts = urlsplit(url)
@@ -231,8 +253,8 @@ def kind_from_url(url: str) -> Kind | None:
     if parts.fragment and path == "/":
         path = "/#" + parts.fragment  # single-page author sites: https://x.github.io/#/
     if host:
-        for rule in HOST_RULES:
-            if not _host_matches(host, rule.host) or not _path_prefix_ok(path, rule.host):
+        for rule in _candidate_rules(host):
+            if not _path_prefix_ok(path, rule.host):
                 continue
             if rule.path is None or rule.path.search(path):
                 return rule.kind
@@ -290,6 +312,7 @@ def classify(
     return by_url or Kind.OTHER
 
 
+@lru_cache(maxsize=4096)
 def is_badge_url(url: str) -> bool:
     """Badge images are recognised by host or by a ``badge`` file name."""
     if kind_from_url(url) is Kind.BADGE:

@@ -1,0 +1,78 @@
+"""Extraction speed: links/s and MB/s, next to markdown-it-py's bare parse of the same text.
+
+    python benchmarks/extract.py [--mb 10] [--repeat 3]
+
+Inputs: the seed README repeated to about --mb megabytes, and the largest file of
+../shared/corpus (skipped when absent). "overhead" is our extraction time over the bare
+``MarkdownIt("gfm-like").parse`` time of the same text, minus one: what we add on top of
+the parser (positions, roles, sections, entries, anchors, reference findings). Best of
+--repeat runs, to keep the machine's noise out. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from markdown_it import MarkdownIt  # noqa: E402
+
+from linkcheck.extract import extract  # noqa: E402
+from linkcheck.source import normalise_newlines  # noqa: E402
+
+SEED = ROOT / "fixtures" / "awesome-snn" / "README.md"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def best_of(repeat: int, work: Callable[[], object]) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def measure(name: str, text: str, repeat: int) -> None:
+    size_mb = len(text.encode("utf-8")) / 1_000_000
+    bare = MarkdownIt("gfm-like")
+    bare_s, _ = best_of(repeat, lambda: bare.parse(text))
+    extract(text, "warm-up.md")  # builds the parser once, as a long-lived process would
+    ours_s, document = best_of(repeat, lambda: extract(text, name))
+    links = len(document.links)  # type: ignore[attr-defined]
+    print(
+        f"{name:<48} {size_mb:7.2f} MB {links:8d} links | "
+        f"bare parse {bare_s:6.2f} s | extraction {ours_s:6.2f} s | "
+        f"{links / ours_s:9.0f} links/s {size_mb / ours_s:6.2f} MB/s | "
+        f"overhead {100 * (ours_s / bare_s - 1):+5.1f} %"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=10.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    seed = normalise_newlines(SEED.read_text(encoding="utf-8"))
+    copies = max(1, int(args.mb * 1_000_000 / len(seed.encode("utf-8"))))
+    print(f"python {sys.version.split()[0]}, best of {args.repeat}")
+    measure(f"seed x{copies}", seed * copies, args.repeat)
+    corpus = (
+        sorted(CORPUS.glob("*__*.md"), key=lambda p: p.stat().st_size) if CORPUS.is_dir() else []
+    )
+    if corpus:
+        largest = corpus[-1]
+        measure(largest.name, normalise_newlines(largest.read_text(encoding="utf-8")), args.repeat)
+    else:
+        print("(../shared/corpus not found: corpus file skipped)")
+
+
+if __name__ == "__main__":
+    main()
