@@ -108,7 +108,7 @@ def test_extraction_case(case: Case) -> None:
     assert len(got) == len(case.links), (
         f"expected {len(case.links)} links, got {len(got)}:\n"
         + "\n".join(
-            f"{l.location.line}:{l.location.column} {l.syntax} {l.kind} {l.url}" for l in got
+            f"{k.location.line}:{k.location.column} {k.syntax} {k.kind} {k.url}" for k in got
         )
     )
     problems = []
