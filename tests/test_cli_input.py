@@ -229,3 +229,13 @@ def test_subprocess_error_has_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip() == f"linkcheck: {tmp_path / 'missing.md'}: no such file"
+
+
+def test_crlf_line_endings_and_bom_keep_lines_and_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "windows.md"
+    path.write_bytes("\ufeff# T\r\n\r\n- [a](#t)\r\n- old mac\rline [b](#t)\r\n".encode())
+    code, out, _ = run([str(path), "--dump"], capsys)
+    assert code == 0
+    assert out.splitlines() == [f"{path}:3:3 anchor #t", f"{path}:5:6 anchor #t"]
