@@ -47,6 +47,8 @@ _ALREADY_NORMAL = re.compile(
     rf"^(?:(?:https?|ftp)://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#]{_SAFE}*)?"
     r"|[A-Za-z0-9;/?=+$,\-_.!~*'()#&]*)$"
 )
+_LINKISH = frozenset({"link_open", "image", "html_inline", "code_inline"})
+"""Inline tokens that may hold a link (code spans: with ``include_verbatim``)."""
 _SPACE_OR_ESCAPE = re.compile(r"[\s\\]")
 _VERBATIM_URL = re.compile(r"""(?i)\b(?:https?|ftp)://[^\s<>"'`\])}]+""")
 _DEFINITION = re.compile(
@@ -209,6 +211,10 @@ class _Walker:
     def _inline(self, inline: Token) -> None:
         children = inline.children or []
         ctx = self.context
+        if not any(t.type in _LINKISH for t in children):
+            if ctx.items and ctx.items[-1] is None and not (ctx.in_heading or ctx.in_cell):
+                ctx.items[-1] = entry_title(children)  # the item's title, for later links
+            return
         first_line = inline.map[0] if inline.map else 0
         find_from: int | None = None
         if ctx.in_cell:
@@ -226,10 +232,10 @@ class _Walker:
         section = ctx.section()
         src = inline.content
         cursor = 0
-        i = 0
-        while i < len(children):
-            token = children[i]
+        for i, token in enumerate(children):
             kind = token.type
+            if kind not in _LINKISH:
+                continue
             pos = token_pos(token)
             if pos is not None:
                 cursor = max(cursor, pos)
@@ -245,7 +251,6 @@ class _Walker:
                 self._html_inline(children, i, placer, section=section, entry=entry)
             elif kind == "code_inline" and self.include_verbatim and pos is not None:
                 self._verbatim(src[pos : token.meta["end"]], pos, placer, section, entry)
-            i += 1
 
     def _end_of(self, token: Token, link: _Found, src: str, cursor: int) -> int:
         end = token.meta.get("end")
