@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from linkcheck.config import KindRule
@@ -26,9 +25,12 @@ from linkcheck.markdown import (
     InlinePlacer,
     line_starts,
     make_parser,
+    matching_close,
+    raw_destination,
     token_pos,
 )
-from linkcheck.models import Document, Finding, FindingType, Heading, Link, Location, Syntax
+from linkcheck.models import Document, Heading, Link, Location, Syntax
+from linkcheck.references import ReferenceDefinitions
 from linkcheck.roles import classify, is_badge_url
 from linkcheck.slugs import Slugger
 
@@ -49,11 +51,7 @@ _ALREADY_NORMAL = re.compile(
 )
 _LINKISH = frozenset({"link_open", "image", "html_inline", "code_inline"})
 """Inline tokens that may hold a link (code spans: with ``include_verbatim``)."""
-_SPACE_OR_ESCAPE = re.compile(r"[\s\\]")
 _VERBATIM_URL = re.compile(r"""(?i)\b(?:https?|ftp)://[^\s<>"'`\])}]+""")
-_DEFINITION = re.compile(
-    r"\[((?:[^\\\[\]]|\\.)+)\]:[ \t]*\n?[ \t]*(<[^<>\n]*>|[^\s<>]+)", re.DOTALL
-)
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +99,6 @@ class _Context:
     row_cursor: int = 0
     in_heading: bool = False
     in_cell: bool = False
-    in_paragraph_of_item: bool = False
 
     def section(self) -> str:
         return SECTION_SEPARATOR.join(text for _, text in self.headings)
@@ -131,7 +128,9 @@ class _Walker:
         self.slugger = Slugger()
         self.context = _Context()
         self.title_heading_skipped = False
-        self.definitions = self._definitions()
+        self.definitions = ReferenceDefinitions(
+            path=path, lines=lines, blocks=env.get(DEFINITIONS_KEY, [])
+        )
 
     # --- block level -------------------------------------------------------------------
 
@@ -240,7 +239,7 @@ class _Walker:
             if pos is not None:
                 cursor = max(cursor, pos)
             if kind == "link_open":
-                end = _matching_close(children, i)
+                end = matching_close(children, i)
                 link = self._markdown_link(token, children[i + 1 : end], src, placer, cursor)
                 if link is not None:
                     cursor = max(cursor, self._end_of(token, link, src, cursor))
@@ -293,13 +292,13 @@ class _Walker:
         if token.markup == "autolink":
             raw = src[pos + 1 : end - 1] if pos is not None and isinstance(end, int) else text
             return _Found(href, raw, Syntax.AUTOLINK, text, pos, placer, wraps_badge=False)
-        raw, ref = _destination(self.md, src, token, image=False)
+        raw, ref = raw_destination(self.md, src, token, image=False)
         syntax = Syntax.INLINE
         definition_line = None
         if ref is not None:
             syntax = Syntax.REFERENCE
             self.used_references.add(ref)
-            raw, definition_line = self._reference_raw(ref, href)
+            raw, definition_line = self.definitions.destination(ref, fallback=href)
         return _Found(
             href,
             raw,
@@ -315,13 +314,13 @@ class _Walker:
         url = str(token.attrs.get("src", ""))
         alt = plain_text(token.children or []).strip()
         pos = token_pos(token)
-        raw, ref = _destination(self.md, src, token, image=True)
+        raw, ref = raw_destination(self.md, src, token, image=True)
         syntax = Syntax.IMAGE
         definition_line = None
         if ref is not None:
             syntax = Syntax.REFERENCE
             self.used_references.add(ref)
-            raw, definition_line = self._reference_raw(ref, url)
+            raw, definition_line = self.definitions.destination(ref, fallback=url)
         return _Found(
             url, raw, syntax, alt, pos, placer, is_image=True, definition_line=definition_line
         )
@@ -486,86 +485,14 @@ class _Walker:
             definition_line=definition_line,
         )
 
-    # --- reference definitions ---------------------------------------------------------
-
-    def _definitions(self) -> list[_Definition]:
-        found: list[_Definition] = []
-        for start, end in self.env.get(DEFINITIONS_KEY, []):
-            block = "\n".join(self.lines[start:end])
-            match = _DEFINITION.search(block)
-            if match is None:
-                continue
-            raw = match.group(2)
-            if raw.startswith("<") and raw.endswith(">"):
-                raw = raw[1:-1]
-            found.append(
-                _Definition(
-                    key=normalizeReference(match.group(1)),
-                    label=match.group(1),
-                    raw=raw,
-                    line=start + 1,
-                    destination_line=start + 1 + block.count("\n", 0, match.start(2)),
-                )
-            )
-        return found
-
-    def _reference_raw(self, key: str, href: str) -> tuple[str, int | None]:
-        for definition in self.definitions:
-            if definition.key == key:
-                return definition.raw, definition.destination_line
-        return href, None
-
-    def _reference_findings(self) -> list[Finding]:
-        findings: list[Finding] = []
-        first: dict[str, _Definition] = {}
-        for definition in self.definitions:
-            if definition.key in first:
-                original = first[definition.key]
-                findings.append(
-                    Finding(
-                        type=FindingType.DUPLICATE_REFERENCE,
-                        file=self.path,
-                        lines=(original.line, definition.line),
-                        url=definition.raw,
-                        label=definition.label,
-                        detail=(
-                            f"[{definition.label}] is defined again on line {definition.line}; "
-                            f"the definition on line {original.line} wins"
-                        ),
-                    )
-                )
-                continue
-            first[definition.key] = definition
-            if definition.key not in self.used_references:
-                findings.append(
-                    Finding(
-                        type=FindingType.UNUSED_REFERENCE,
-                        file=self.path,
-                        lines=(definition.line,),
-                        url=definition.raw,
-                        label=definition.label,
-                        detail=f"[{definition.label}] is defined but never used",
-                    )
-                )
-        return findings
-
     def document(self) -> Document:
         return Document(
             path=self.path,
             links=tuple(self.links),
             headings=tuple(self.headings),
             html_anchors=tuple(self.html_anchors),
-            findings=tuple(self._reference_findings()),
+            findings=tuple(self.definitions.findings(used=self.used_references)),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class _Definition:
-    key: str
-    label: str
-    raw: str
-    line: int
-    destination_line: int
 
 
 @dataclass(slots=True)
@@ -586,18 +513,6 @@ class _Found:
     """HTML attribute values still need markdown-it's URL normalisation."""
 
 
-def _matching_close(children: Sequence[Token], start: int) -> int:
-    depth = 0
-    for i in range(start, len(children)):
-        if children[i].type == "link_open":
-            depth += 1
-        elif children[i].type == "link_close":
-            depth -= 1
-            if depth == 0:
-                return i
-    return len(children)
-
-
 def _html_a_content(children: Sequence[Token], index: int) -> tuple[str, list[str]]:
     """Text and images between an inline ``<a …>`` and its ``</a>``."""
     inner: list[Token] = []
@@ -613,40 +528,3 @@ def _html_a_content(children: Sequence[Token], index: int) -> tuple[str, list[st
             images.append(str(token.attrs.get("src", "")))
         inner.append(token)
     return " ".join(plain_text(inner).split()), images
-
-
-def _destination(md: MarkdownIt, src: str, token: Token, *, image: bool) -> tuple[str, str | None]:
-    """``(raw destination, reference key or None)`` of a link or image token.
-
-    Reuses the label end the parser found and markdown-it's destination parser on the
-    recorded span, so the raw text is exactly what the parser read.
-    """
-    pos, end, label_end = token.meta.get("pos"), token.meta.get("end"), token.meta.get("label_end")
-    if not isinstance(pos, int) or not isinstance(end, int) or not isinstance(label_end, int):
-        return "", None
-    if label_end < 0:
-        return "", None
-    label_open = pos + 1 if image else pos
-    after = label_end + 1
-    if after < end and src[after] == "(" and src[end - 1] == ")":
-        p = after + 1
-        while p < end and src[p] in " \t\n":
-            p += 1
-        inside = src[p : end - 1]
-        if inside and not inside.startswith("<") and not _SPACE_OR_ESCAPE.search(inside):
-            # No whitespace means no title, so the destination runs to the closing ")":
-            # the common case, without re-running the parser's character loop.
-            return inside, None
-        result = md.helpers.parseLinkDestination(src, p, end)
-        if result.ok:
-            raw = src[p : result.pos]
-            if raw.startswith("<") and raw.endswith(">"):
-                raw = raw[1:-1]
-            return raw, None
-        return "", None
-    label = src[label_open + 1 : label_end]
-    if after < end and src[after] == "[":
-        second = src.find("]", after + 1, end)
-        if second > after + 1:
-            label = src[after + 1 : second]
-    return "", normalizeReference(label)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from linkcheck.markdown import matching_close
 from linkcheck.roles import is_tag_text
 
 MAX_ENTRY = 200
@@ -41,19 +42,6 @@ def plain_text(children: Sequence[Any], *, image_alt: bool = True) -> str:
     return "".join(parts)
 
 
-def _link_span(children: Sequence[Any], start: int) -> int:
-    """Index of the ``link_close`` matching the ``link_open`` at ``start``."""
-    depth = 0
-    for i in range(start, len(children)):
-        if children[i].type == "link_open":
-            depth += 1
-        elif children[i].type == "link_close":
-            depth -= 1
-            if depth == 0:
-                return i
-    return len(children) - 1
-
-
 def entry_title(children: Sequence[Any]) -> str:
     """The entry title of an item's (or cell's) inline tokens; '' when there is no text."""
     parts: list[str] = []
@@ -66,7 +54,7 @@ def entry_title(children: Sequence[Any]) -> str:
         token = children[i]
         kind = token.type
         if kind == "link_open":
-            end = _link_span(children, i)
+            end = min(matching_close(children, i), len(children) - 1)
             inner = children[i + 1 : end]
             text = plain_text(inner).strip()
             only_images = all(t.type in ("image", "softbreak") for t in inner) and inner

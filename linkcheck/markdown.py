@@ -10,13 +10,16 @@ what we call a link is what the parser calls one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from markdown_it import MarkdownIt, helpers
+from markdown_it.common.utils import normalizeReference
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 DEFINITIONS_KEY = "linkcheck_definitions"
 LABELS_KEY = "linkcheck_labels"
@@ -180,3 +183,58 @@ def token_pos(token: Any) -> int | None:
     """The recorded content offset of an inline token, if the parser recorded one."""
     pos = token.meta.get("pos") if token.meta else None
     return pos if isinstance(pos, int) else None
+
+
+def matching_close(children: Sequence[Token], start: int) -> int:
+    """Index of the ``link_close`` that closes the ``link_open`` at ``start``."""
+    depth = 0
+    for i in range(start, len(children)):
+        if children[i].type == "link_open":
+            depth += 1
+        elif children[i].type == "link_close":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(children)
+
+
+_SPACE_OR_ESCAPE = re.compile(r"[\s\\]")
+
+
+def raw_destination(
+    md: MarkdownIt, src: str, token: Token, *, image: bool
+) -> tuple[str, str | None]:
+    """``(raw destination, reference key or None)`` of a link or image token.
+
+    Reuses the label end the parser found and markdown-it's destination parser on the
+    recorded span, so the raw text is exactly what the parser read.
+    """
+    pos, end, label_end = token.meta.get("pos"), token.meta.get("end"), token.meta.get("label_end")
+    if not isinstance(pos, int) or not isinstance(end, int) or not isinstance(label_end, int):
+        return "", None
+    if label_end < 0:
+        return "", None
+    label_open = pos + 1 if image else pos
+    after = label_end + 1
+    if after < end and src[after] == "(" and src[end - 1] == ")":
+        p = after + 1
+        while p < end and src[p] in " \t\n":
+            p += 1
+        inside = src[p : end - 1]
+        if inside and not inside.startswith("<") and not _SPACE_OR_ESCAPE.search(inside):
+            # No whitespace means no title, so the destination runs to the closing ")":
+            # the common case, without re-running the parser's character loop.
+            return inside, None
+        result = md.helpers.parseLinkDestination(src, p, end)
+        if result.ok:
+            raw = src[p : result.pos]
+            if raw.startswith("<") and raw.endswith(">"):
+                raw = raw[1:-1]
+            return raw, None
+        return "", None
+    label = src[label_open + 1 : label_end]
+    if after < end and src[after] == "[":
+        second = src.find("]", after + 1, end)
+        if second > after + 1:
+            label = src[after + 1 : second]
+    return "", normalizeReference(label)
