@@ -28,6 +28,7 @@ from linkcheck.output import write_atomic
 from linkcheck.pipeline import Scope, check_documents_sync, dump_report, load_documents
 from linkcheck.report import json as json_report
 from linkcheck.report import text as text_report
+from linkcheck.source import MAX_BYTES
 
 INTERRUPTED = 130
 """Exit status after Ctrl-C (128 + SIGINT), once the partial report is out."""
@@ -235,8 +236,8 @@ def _run(
         except DeliveryError as exc:
             print(f"linkcheck: {exc}", file=stderr)
             return int(ExitCode.DELIVERY)
-        if not config.quiet:
-            print(f"linkcheck: {line}", file=stderr)
+        # Printed even with --quiet: it is the only word of what changed on GitHub.
+        print(f"linkcheck: {line}", file=stderr)
     if args.dump:
         return int(ExitCode.OK)
     if report.interrupted:
@@ -246,6 +247,9 @@ def _run(
 
 def _load_saved(path: str) -> Report:
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{path}: {size} bytes is too large for a saved report")
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None

@@ -239,3 +239,14 @@ def test_crlf_line_endings_and_bom_keep_lines_and_columns(
     code, out, _ = run([str(path), "--dump"], capsys)
     assert code == 0
     assert out.splitlines() == [f"{path}:3:3 anchor #t", f"{path}:5:6 anchor #t"]
+
+
+def test_oversized_saved_report_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "huge.json"
+    with path.open("wb") as handle:
+        handle.truncate(65 * 1024 * 1024)
+    code, _, err = run(["--from-json", str(path)], capsys)
+    assert code == 2
+    assert "too large for a saved report" in one_line_error(err)
