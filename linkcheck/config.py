@@ -86,6 +86,12 @@ class Config:
     host_concurrency: int = 4
     host_interval: float = 0.05
     max_redirects: int = 10
+    read_timeout: float = 10.0
+    """Seconds without a byte from the server before an attempt is given up (idle)."""
+    retry_wait: float = 1.0
+    """First backoff between retries in seconds; doubles per attempt, with jitter."""
+    retry_after_max: float = 60.0
+    """Longest ``Retry-After`` honoured; a longer one reports the link as rate limited."""
     user_agent: str = DEFAULT_USER_AGENT
     headers: Mapping[str, str] = field(default_factory=dict)
     """Sent to every host."""
@@ -414,6 +420,9 @@ _KEYS: dict[str, _Parser] = {
     "host_concurrency": _typed("host_concurrency", int, check=_positive),
     "host_interval": _typed("host_interval", float, check=_non_negative),
     "max_redirects": _typed("max_redirects", int, check=_non_negative),
+    "read_timeout": _typed("read_timeout", float, check=_positive),
+    "retry_wait": _typed("retry_wait", float, check=_non_negative),
+    "retry_after_max": _typed("retry_after_max", float, check=_non_negative),
     "user_agent": _typed("user_agent", str),
     "header": _parse_headers_key,
     "headers": _parse_headers_key,

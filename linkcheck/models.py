@@ -202,7 +202,8 @@ class Page:
     heading: str | None = None
     """Text of the first ``<h1>``, for soft-404 detection."""
     ids: frozenset[str] | None = None
-    """``id``/``name`` values found; None when the body was not scanned for them."""
+    """The ``id``/``name`` values found that could match a wanted fragment (only those are
+    kept, so big pages cost no memory); None when the body was not scanned for them."""
     complete: bool = True
     """False when the size cap stopped the scan before the end of the document."""
 
@@ -230,6 +231,12 @@ class Check:
     bytes_read: int = 0
     retry_after_s: float | None = None
     """The last ``Retry-After`` seen, if the final answer was a rate limit."""
+    requested_url: str | None = None
+    """The URL actually requested when a host quirk rewrote ``url`` (e.g. arXiv pdf → abs)."""
+    quirks: tuple[str, ...] = ()
+    """Names of the host quirks that shaped this check, in the order they applied."""
+    challenge: bool = False
+    """The final answer was a bot-challenge page (Cloudflare and the like), not content."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -64,6 +64,9 @@ check_fragments = false
 format = "json"
 label = "dead-links"
 flaky_runs = 2
+read_timeout = 4
+retry_wait = 0.5
+retry_after_max = 30
 
 [hosts."arxiv.org"]
 concurrency = 1
@@ -96,6 +99,7 @@ path = "^/pubs/"
         False,
     )
     assert (c.format, c.label, c.flaky_runs) == ("json", "dead-links", 2)
+    assert (c.read_timeout, c.retry_wait, c.retry_after_max) == (4.0, 0.5, 30.0)
     assert c.hosts == {
         "arxiv.org": HostPolicy(
             concurrency=1,
