@@ -8,6 +8,7 @@ links (``include_verbatim`` adds URLs from code, as text).
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from linkcheck.markdown import (
     line_starts,
     make_parser,
     matching_close,
+    normalise_url,
     raw_destination,
     token_pos,
 )
@@ -40,15 +42,7 @@ MAX_PARAGRAPH_ENTRY = 160
 
 _SCHEME_OR_WWW = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*:|www\.)")
 _SCHEME = re.compile(r"(?i)[a-z][a-z0-9+.-]*(?=:)")
-# URLs that markdown-it's normalizeLink returns unchanged: a plain host and port, then only
-# characters it never encodes (no "%", no "@"), or a relative path without ":". Checked
-# against normalizeLink itself in tests/test_extract_internals.py; anything else takes the
-# full (costly) parse-and-encode round trip.
-_SAFE = r"[A-Za-z0-9;/?:=+$,\-_.!~*'()#&]"
-_ALREADY_NORMAL = re.compile(
-    rf"^(?:(?:https?|ftp)://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#]{_SAFE}*)?"
-    r"|[A-Za-z0-9;/?=+$,\-_.!~*'()#&]*)$"
-)
+_LOOSE_SPACE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 _LINKISH = frozenset({"link_open", "image", "html_inline", "code_inline"})
 """Inline tokens that may hold a link (code spans: with ``include_verbatim``)."""
 _VERBATIM_URL = re.compile(r"""(?i)\b(?:https?|ftp)://[^\s<>"'`\])}]+""")
@@ -79,7 +73,15 @@ def extract(
         include_verbatim=include_verbatim,
         kind_rules=tuple(kind_rules),
     )
-    walker.walk(tokens)
+    # The token tree is large and lives until the walk ends; frozen, the collector does
+    # not rescan it each time the walk's own allocations trigger a collection (on a 10 MB
+    # list that rescanning cost a third of the extraction). Unfrozen afterwards, so the
+    # tokens are collected as usual.
+    gc.freeze()
+    try:
+        walker.walk(tokens)
+    finally:
+        gc.unfreeze()
     return walker.document()
 
 
@@ -292,7 +294,7 @@ class _Walker:
         if token.markup == "autolink":
             raw = src[pos + 1 : end - 1] if pos is not None and isinstance(end, int) else text
             return _Found(href, raw, Syntax.AUTOLINK, text, pos, placer, wraps_badge=False)
-        raw, ref = raw_destination(self.md, src, token, image=False)
+        raw, ref = raw_destination(self.md, src, token, href=href, image=False)
         syntax = Syntax.INLINE
         definition_line = None
         if ref is not None:
@@ -314,7 +316,7 @@ class _Walker:
         url = str(token.attrs.get("src", ""))
         alt = plain_text(token.children or []).strip()
         pos = token_pos(token)
-        raw, ref = raw_destination(self.md, src, token, image=True)
+        raw, ref = raw_destination(self.md, src, token, href=url, image=True)
         syntax = Syntax.IMAGE
         definition_line = None
         if ref is not None:
@@ -432,9 +434,7 @@ class _Walker:
             line, column = found.placer.place(0)[0], None
         url = found.url
         if found.normalise:
-            url = url.strip()
-            if not _ALREADY_NORMAL.match(url):
-                url = self.md.normalizeLink(url)
+            url = normalise_url(self.md, url.strip())
         self.links.append(
             self._link(
                 url,
@@ -479,7 +479,7 @@ class _Walker:
             syntax=syntax,
             kind=kind,
             location=Location(path=self.path, line=line, column=column),
-            text=" ".join(text.split()),
+            text=" ".join(text.split()) if _LOOSE_SPACE.search(text) else text,
             section=section,
             entry=entry,
             definition_line=definition_line,

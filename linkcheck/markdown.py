@@ -13,47 +13,52 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from functools import lru_cache
+from typing import Any
 
-from markdown_it import MarkdownIt, helpers
-from markdown_it.common.utils import normalizeReference
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 DEFINITIONS_KEY = "linkcheck_definitions"
-LABELS_KEY = "linkcheck_labels"
-"""``env`` key: ``(id(inline source), label start) → label end`` from the link rules."""
+
 """``env`` key under which the wrapped reference rule lists ``(first_line, end_line)``."""
 
-_POSITIONED_RULES = ("link", "image", "autolink", "html_inline", "linkify", "backticks")
+_TRIGGERS = {
+    "link": "[",
+    "image": "!",
+    "autolink": "<",
+    "html_inline": "<",
+    "linkify": ":",
+    "backticks": "`",
+}
+"""The inline rules we wrap, and the character each of them first insists on."""
 _POSITIONED_TYPES = frozenset({"link_open", "link_close", "image", "html_inline", "code_inline"})
 
 
 def _record_positions(
     name: str, rule: Callable[[StateInline, bool], bool]
 ) -> Callable[[StateInline, bool], bool]:
-    label_offset = {"link": 0, "image": 1}.get(name)
+    trigger = _TRIGGERS[name]
 
     def positioned(state: StateInline, silent: bool) -> bool:
         start = state.pos
+        if state.src[start] != trigger:
+            # Each of these rules begins by refusing any other character; answering for it
+            # here makes the wrapper cheaper than the call it saves (the tokenizer tries
+            # every rule at every markup character).
+            return False
         first_new = len(state.tokens)
         ok = rule(state, silent)
         if ok and not silent:
             end = state.pos
-            label_end = None
-            if label_offset is not None:
-                # The label end the rule itself found (see _RecordingHelpers), so the
-                # extractor can find the destination exactly as the parser read it.
-                labels = state.env.get(LABELS_KEY, {})
-                label_end = labels.get((id(state.src), start + label_offset))
             for token in state.tokens[first_new:]:
                 # Inner rules (an image inside a link label) have tagged their own tokens.
                 if token.type in _POSITIONED_TYPES and "pos" not in token.meta:
                     token.meta["pos"] = start
                     token.meta["end"] = end
-                    if label_end is not None:
-                        token.meta["label_end"] = label_end
         return ok
 
     return positioned
@@ -71,24 +76,6 @@ def _record_definitions(
     return recorded
 
 
-class _RecordingHelpers:
-    """markdown-it's link helpers, remembering every label end the link rules find.
-
-    The rules call ``state.md.helpers.parseLinkLabel``; an instance of this class is set
-    as our parser's own ``helpers`` (never the shared module), so nothing global changes.
-    Results go into the parse's ``env``, keyed by the inline source and label start.
-    """
-
-    parseLinkDestination = staticmethod(helpers.parseLinkDestination)
-    parseLinkTitle = staticmethod(helpers.parseLinkTitle)
-
-    @staticmethod
-    def parseLinkLabel(state: StateInline, start: int, disableNested: bool = False) -> int:
-        end = helpers.parseLinkLabel(state, start, disableNested)
-        state.env.setdefault(LABELS_KEY, {})[(id(state.src), start)] = end
-        return end
-
-
 def make_parser() -> MarkdownIt:
     """A GitHub-like parser (tables, strikethrough, raw HTML, bare URLs) that records positions.
 
@@ -96,9 +83,8 @@ def make_parser() -> MarkdownIt:
     links; the extractor drops fuzzy matches GitHub would not link (``github.com``).
     """
     md = MarkdownIt("gfm-like")
-    md.helpers = cast(Any, _RecordingHelpers())
     for rule in md.inline.ruler.__rules__:
-        if rule.name in _POSITIONED_RULES:
+        if rule.name in _TRIGGERS:
             rule.fn = _record_positions(rule.name, rule.fn)
     for block_rule in md.block.ruler.__rules__:
         if block_rule.name == "reference":
@@ -198,43 +184,111 @@ def matching_close(children: Sequence[Token], start: int) -> int:
     return len(children)
 
 
-_SPACE_OR_ESCAPE = re.compile(r"[\s\\]")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_SPACE_OR_ESCAPE = re.compile(r"[\s\\&]")
+# URLs that markdown-it's normalizeLink returns unchanged: a plain host and port, then only
+# characters it never encodes (no "%", no "@"), or a relative path without ":". Checked
+# against normalizeLink itself in tests/test_extract_internals.py; anything else takes the
+# full (costly) parse-and-encode round trip.
+_SAFE = r"[A-Za-z0-9;/?:=+$,\-_.!~*'()#&]"
+ALREADY_NORMAL = re.compile(
+    rf"^(?:(?:https?|ftp)://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#]{_SAFE}*)?"
+    r"|[A-Za-z0-9;/?=+$,\-_.!~*'()#&]*)$"
+)
+
+
+def normalise_url(md: MarkdownIt, url: str) -> str:
+    """``md.normalizeLink(url)``, skipping the round trip when it would change nothing."""
+    return url if ALREADY_NORMAL.match(url) else md.normalizeLink(url)
 
 
 def raw_destination(
-    md: MarkdownIt, src: str, token: Token, *, image: bool
+    md: MarkdownIt, src: str, token: Token, *, href: str, image: bool
 ) -> tuple[str, str | None]:
     """``(raw destination, reference key or None)`` of a link or image token.
 
-    Reuses the label end the parser found and markdown-it's destination parser on the
-    recorded span, so the raw text is exactly what the parser read.
+    An inline link's span ends with ``)``, a reference's with ``]``. For an inline link the
+    label may hold brackets, so each ``](`` in the span is tried in order, with
+    markdown-it's own destination parser, until the destination read there normalises to
+    the parser's ``href``: the raw text is then exactly what the parser read.
     """
-    pos, end, label_end = token.meta.get("pos"), token.meta.get("end"), token.meta.get("label_end")
-    if not isinstance(pos, int) or not isinstance(end, int) or not isinstance(label_end, int):
+    pos, end = token.meta.get("pos"), token.meta.get("end")
+    if not isinstance(pos, int) or not isinstance(end, int) or end - pos < 3:
         return "", None
-    if label_end < 0:
-        return "", None
-    label_open = pos + 1 if image else pos
-    after = label_end + 1
-    if after < end and src[after] == "(" and src[end - 1] == ")":
-        p = after + 1
-        while p < end and src[p] in " \t\n":
-            p += 1
-        inside = src[p : end - 1]
-        if inside and not inside.startswith("<") and not _SPACE_OR_ESCAPE.search(inside):
-            # No whitespace means no title, so the destination runs to the closing ")":
-            # the common case, without re-running the parser's character loop.
-            return inside, None
-        result = md.helpers.parseLinkDestination(src, p, end)
-        if result.ok:
-            raw = src[p : result.pos]
-            if raw.startswith("<") and raw.endswith(">"):
-                raw = raw[1:-1]
-            return raw, None
-        return "", None
-    label = src[label_open + 1 : label_end]
-    if after < end and src[after] == "[":
-        second = src.find("]", after + 1, end)
-        if second > after + 1:
-            label = src[after + 1 : second]
-    return "", normalizeReference(label)
+    open_bracket = pos + 1 if image else pos
+    if src[end - 1] == ")":
+        return _inline_destination(md, src, open_bracket, end, href), None
+    return "", _reference_key(_reference_label(src, open_bracket, end))
+
+
+def _inline_destination(md: MarkdownIt, src: str, start: int, end: int, href: str) -> str:
+    first = ""
+    candidate = src.find("](", start, end)
+    while candidate >= 0:
+        if not _escaped(src, candidate):
+            raw = _destination_at(md, src, candidate + 2, end)
+            if raw is not None:
+                if raw == href or _normalised(md, raw) == href:
+                    return raw
+                first = first or raw
+        candidate = src.find("](", candidate + 1, end)
+    return first
+
+
+def _destination_at(md: MarkdownIt, src: str, p: int, end: int) -> str | None:
+    while p < end and src[p] in " \t\n":
+        p += 1
+    inside = src[p : end - 1]
+    if inside and not inside.startswith("<") and not _SPACE_OR_ESCAPE.search(inside):
+        # No whitespace means no title, so the destination runs to the closing ")":
+        # the common case, without the parser's character loop.
+        return inside
+    result = md.helpers.parseLinkDestination(src, p, end)
+    if not result.ok:
+        return None
+    raw = src[p : result.pos]
+    return raw[1:-1] if raw.startswith("<") and raw.endswith(">") else raw
+
+
+def _normalised(md: MarkdownIt, raw: str) -> str:
+    if "\\" in raw or _ENTITY.search(raw):
+        return md.normalizeLink(unescapeAll(raw))
+    return normalise_url(md, raw)
+
+
+@lru_cache(maxsize=4096)
+def _reference_key(label: str) -> str:
+    # Icon lists use a handful of labels thousands of times.
+    return normalizeReference(label)
+
+
+def _reference_label(src: str, start: int, end: int) -> str:
+    """The label of ``[text][label]``, ``[label][]`` or ``[label]`` spanning start..end."""
+    group = _group_start(src, end - 1, start)
+    if group <= start:
+        return src[start + 1 : end - 1]  # shortcut: [label]
+    label = src[group + 1 : end - 1]
+    return label if label.strip() else src[start + 1 : group - 1]  # [label][] is collapsed
+
+
+def _group_start(src: str, close: int, floor: int) -> int:
+    """Index of the ``[`` that the ``]`` at ``close`` closes (escapes and nesting kept)."""
+    last = src.rfind("[", floor, close)
+    if last >= 0 and "]" not in src[last + 1 : close] and "\\" not in src[floor:close]:
+        return last  # the usual case: no nested or escaped bracket in the last group
+    depth = 0
+    for i in range(close, floor - 1, -1):
+        ch = src[i]
+        if ch not in "[]" or _escaped(src, i):
+            continue
+        depth += 1 if ch == "]" else -1
+        if depth == 0:
+            return i
+    return floor
+
+
+def _escaped(src: str, i: int) -> bool:
+    backslashes = 0
+    while i - backslashes - 1 >= 0 and src[i - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1

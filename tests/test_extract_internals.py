@@ -6,9 +6,8 @@ import random
 
 from markdown_it import MarkdownIt
 
-from linkcheck.extract import _ALREADY_NORMAL
 from linkcheck.html_links import scan_html, srcset_urls
-from linkcheck.markdown import InlinePlacer, line_starts
+from linkcheck.markdown import ALREADY_NORMAL, InlinePlacer, line_starts
 
 
 def test_fast_path_urls_are_exactly_what_normalize_link_returns() -> None:
@@ -21,7 +20,7 @@ def test_fast_path_urls_are_exactly_what_normalize_link_returns() -> None:
         url = rng.choice(prefixes) + "".join(
             rng.choice(alphabet) for _ in range(rng.randint(0, 25))
         )
-        if _ALREADY_NORMAL.match(url):
+        if ALREADY_NORMAL.match(url):
             fast += 1
             assert md.normalizeLink(url) == url, url
     assert fast > 1000  # the fast path is actually taken
