@@ -42,7 +42,7 @@ def test_default_file_is_readme(
     (tmp_path / "README.md").write_text("[x](#x)\n\n# X\n", encoding="utf-8")
     code, out, _ = run(["--dump"], capsys)
     assert code == 0
-    assert out == "README.md:1:1 anchor #x\n"
+    assert out == "README.md:1 anchor #x\n"
 
 
 def test_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,7 +67,7 @@ def test_invalid_utf8_is_replaced_with_a_warning_and_lines_stay_right(
     code, out, err = run([str(path), "--dump"], capsys)
     assert code == 0
     assert f"{path}:1: invalid UTF-8" in err
-    assert out.splitlines() == [f"{path}:3:5 anchor #caf", f"{path}:5:4 other https://b.example"]
+    assert out.splitlines() == [f"{path}:3 anchor #caf", f"{path}:5 other https://b.example"]
 
 
 def test_invalid_utf8_warning_is_in_the_json_report(
@@ -238,7 +238,7 @@ def test_crlf_line_endings_and_bom_keep_lines_and_columns(
     path.write_bytes("\ufeff# T\r\n\r\n- [a](#t)\r\n- old mac\rline [b](#t)\r\n".encode())
     code, out, _ = run([str(path), "--dump"], capsys)
     assert code == 0
-    assert out.splitlines() == [f"{path}:3:3 anchor #t", f"{path}:5:6 anchor #t"]
+    assert out.splitlines() == [f"{path}:3 anchor #t", f"{path}:5 anchor #t"]
 
 
 def test_oversized_saved_report_is_refused(

@@ -126,9 +126,9 @@ def test_dump_text_is_one_link_a_line(capsys: pytest.CaptureFixture[str]) -> Non
     assert main([str(SEED), "--dump"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 112
-    assert lines[0] == f"{SEED}:1:35 badge https://awesome.re"
+    assert lines[0] == f"{SEED}:1 badge https://awesome.re"
     assert lines[-1] == (
-        f"{SEED}:131:4 blog https://blog.csdn.net/qq_43622216/article/details/124163883"
+        f"{SEED}:131 blog https://blog.csdn.net/qq_43622216/article/details/124163883"
     )
 
 

@@ -40,8 +40,12 @@ def place(link: Link) -> str:
 
 
 def render_dump(report: Report) -> str:
-    """``--dump``: one link a line, ``file:line kind url``."""
-    lines = [f"{place(v.link)} {v.link.kind.value} {v.link.url}" for v in report.verdicts]
+    """``--dump``: one link a line, ``file:line kind url`` (the CLI contract; the column
+    is in the JSON dump)."""
+    lines = [
+        f"{v.link.location.path}:{v.link.location.line} {v.link.kind.value} {v.link.url}"
+        for v in report.verdicts
+    ]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
