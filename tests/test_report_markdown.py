@@ -236,3 +236,22 @@ def test_one_huge_entry_is_cut_in_chunks_not_dropped() -> None:
     shown = sum(1 for i in range(2000) if f"`https://d.example/{i}`" in cut)
     assert shown > 200 and f"… {2000 - shown} more failing links not shown" in cut
     assert "- **Same** (continued)" in cut
+
+
+def test_warnings_are_listed_collapsed_with_their_fix() -> None:
+    from dataclasses import replace
+
+    base = verdict(
+        "#Survey_Papers", Status.OK, line=7, kind=Kind.ANCHOR, entry="@octocat </details>"
+    )
+    warned = replace(
+        base,
+        warning="anchor #Survey_Papers only matches #survey_papers case-insensitively",
+        fix="#survey_papers",
+    )
+    md = render(report(warned))
+    assert "⚠️ 1 warning: links that work but should be written differently" in md
+    assert escape.text("only matches #survey_papers case-insensitively") in md
+    assert "`#survey_papers`" in md
+    assert md.count("</details>") == md.count("<details>")
+    assert render(report(base)).count("<details>") == 0

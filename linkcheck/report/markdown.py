@@ -69,6 +69,7 @@ def render(
         _recovered_block(view),
         _redirect_block(view),
         _findings_block(view),
+        _warnings_details(view),
         _unverified_details(view),
     ]
     head = _head(view, heading=heading, intro=intro)
@@ -284,6 +285,23 @@ def _finding_line(view: _View, f: Finding) -> str:
     if entries:
         text += f": {entries}"
     return text + "\n"
+
+
+def _warnings_details(view: _View) -> _Block:
+    warned = [v for v in view.report.verdicts if v.warning]
+    summary = (
+        f"⚠️ {_plural(len(warned), 'warning')}: links that work but should be written differently"
+    )
+    block = _Block(opener=f"\n<details>\n<summary>{summary}</summary>\n\n", closer="\n</details>\n")
+    block.items = [
+        _Item(
+            text=f"- {_place(v.link, view.github)}: {escape.text(v.warning or '')}"
+            + (f" → {escape.code(v.fix)}" if v.fix else "")
+            + "\n"
+        )
+        for v in warned
+    ]
+    return block
 
 
 def _unverified_details(view: _View) -> _Block:
