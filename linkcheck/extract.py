@@ -19,7 +19,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from linkcheck.config import KindRule
-from linkcheck.html_links import is_closing_a, scan_html
+from linkcheck.html_links import scan_html
+from linkcheck.inline_links import Found, InlineLinkReader, found_in_html
 from linkcheck.inline_text import entry_title, plain_text
 from linkcheck.markdown import (
     DEFINITIONS_KEY,
@@ -28,12 +29,11 @@ from linkcheck.markdown import (
     make_parser,
     matching_close,
     normalise_url,
-    raw_destination,
     token_pos,
 )
 from linkcheck.models import Document, Heading, Link, Location, Syntax
 from linkcheck.references import ReferenceDefinitions
-from linkcheck.roles import classify, is_badge_url
+from linkcheck.roles import classify
 from linkcheck.slugs import Slugger
 
 SECTION_SEPARATOR = " › "
@@ -126,12 +126,14 @@ class _Walker:
         self.links: list[Link] = []
         self.headings: list[Heading] = []
         self.html_anchors: list[str] = []
-        self.used_references: set[str] = set()
         self.slugger = Slugger()
         self.context = _Context()
         self.title_heading_skipped = False
         self.definitions = ReferenceDefinitions(
             path=path, lines=lines, blocks=env.get(DEFINITIONS_KEY, [])
+        )
+        self.reader = InlineLinkReader(
+            md=md, definitions=self.definitions, anchors=self.html_anchors
         )
 
     # --- block level -------------------------------------------------------------------
@@ -232,6 +234,7 @@ class _Walker:
         entry = self._entry_for(inline)
         section = ctx.section()
         src = inline.content
+        reader = self.reader
         cursor = 0
         for i, token in enumerate(children):
             kind = token.type
@@ -242,127 +245,17 @@ class _Walker:
                 cursor = max(cursor, pos)
             if kind == "link_open":
                 end = matching_close(children, i)
-                link = self._markdown_link(token, children[i + 1 : end], src, placer, cursor)
+                link = reader.markdown_link(token, children[i + 1 : end], src, placer, cursor)
                 if link is not None:
-                    cursor = max(cursor, self._end_of(token, link, src, cursor))
+                    cursor = max(cursor, reader.end_of(token, link, src, cursor))
                     self._add(link, section=section, entry=entry)
             elif kind == "image":
-                self._add(self._image(token, src, placer), section=section, entry=entry)
+                self._add(reader.image(token, src, placer), section=section, entry=entry)
             elif kind == "html_inline":
-                self._html_inline(children, i, placer, section=section, entry=entry)
+                for found in reader.html_tag(children, i, placer):
+                    self._add(found, section=section, entry=entry)
             elif kind == "code_inline" and self.include_verbatim and pos is not None:
                 self._verbatim(src[pos : token.meta["end"]], pos, placer, section, entry)
-
-    def _end_of(self, token: Token, link: _Found, src: str, cursor: int) -> int:
-        end = token.meta.get("end")
-        if isinstance(end, int):
-            return end
-        found = src.find(link.raw, cursor)
-        return found + len(link.raw) if found >= 0 else cursor
-
-    def _markdown_link(
-        self,
-        token: Token,
-        inner: Sequence[Token],
-        src: str,
-        placer: InlinePlacer,
-        cursor: int,
-    ) -> _Found | None:
-        href = token.attrs.get("href")
-        if not isinstance(href, str):
-            return None
-        text = plain_text(inner).strip()
-        images = [t for t in inner if t.type == "image"]
-        wraps_badge = bool(images) and any(
-            is_badge_url(str(t.attrs.get("src", ""))) for t in images
-        )
-        pos = token_pos(token)
-        end = token.meta.get("end")
-        if token.markup == "linkify":
-            if not _SCHEME_OR_WWW.match(text) and not href.startswith("mailto:"):
-                return None  # a fuzzy match such as "github.com": GitHub links no such text
-            start: int | None
-            if pos is not None:
-                scheme = _SCHEME.match(text)
-                start = pos - (len(scheme.group(0)) if scheme else 0)
-                raw = src[start:end] if isinstance(end, int) else text
-            else:
-                found = src.find(text, cursor)
-                start = found if found >= 0 else None
-                raw = text
-            return _Found(href, raw, Syntax.BARE, text, start, placer, wraps_badge=False)
-        if token.markup == "autolink":
-            raw = src[pos + 1 : end - 1] if pos is not None and isinstance(end, int) else text
-            return _Found(href, raw, Syntax.AUTOLINK, text, pos, placer, wraps_badge=False)
-        raw, ref = raw_destination(self.md, src, token, href=href, image=False)
-        syntax = Syntax.INLINE
-        definition_line = None
-        if ref is not None:
-            syntax = Syntax.REFERENCE
-            self.used_references.add(ref)
-            raw, definition_line = self.definitions.destination(ref, fallback=href)
-        return _Found(
-            href,
-            raw,
-            syntax,
-            text,
-            pos,
-            placer,
-            wraps_badge=wraps_badge,
-            definition_line=definition_line,
-        )
-
-    def _image(self, token: Token, src: str, placer: InlinePlacer) -> _Found:
-        url = str(token.attrs.get("src", ""))
-        alt = plain_text(token.children or []).strip()
-        pos = token_pos(token)
-        raw, ref = raw_destination(self.md, src, token, href=url, image=True)
-        syntax = Syntax.IMAGE
-        definition_line = None
-        if ref is not None:
-            syntax = Syntax.REFERENCE
-            self.used_references.add(ref)
-            raw, definition_line = self.definitions.destination(ref, fallback=url)
-        return _Found(
-            url, raw, syntax, alt, pos, placer, is_image=True, definition_line=definition_line
-        )
-
-    def _html_inline(
-        self,
-        children: Sequence[Token],
-        index: int,
-        placer: InlinePlacer,
-        *,
-        section: str,
-        entry: str,
-    ) -> None:
-        token = children[index]
-        pos = token_pos(token)
-        scan = scan_html(token.content)
-        self.html_anchors.extend(scan.anchors)
-        if not scan.links:
-            return
-        tag_lines = line_starts(token.content)
-        for html in scan.links:
-            text, images = html.text, list(html.images)
-            if html.tag == "a":
-                text, images = _html_a_content(children, index)
-            start = None if pos is None else pos + tag_lines[html.line] + html.column
-            self._add(
-                _Found(
-                    html.url,
-                    html.raw,
-                    Syntax.HTML,
-                    text,
-                    start,
-                    placer,
-                    is_image=html.tag != "a" and html.tag != "area" and html.tag != "iframe",
-                    wraps_badge=any(is_badge_url(u) for u in images),
-                    normalise=True,
-                ),
-                section=section,
-                entry=entry,
-            )
 
     def _html_block(self, token: Token) -> None:
         scan = scan_html(token.content)
@@ -374,21 +267,11 @@ class _Walker:
         ctx = self.context
         entry = (ctx.items[-1] or "") if ctx.items else ""
         for html in scan.links:
-            self._add(
-                _Found(
-                    html.url,
-                    html.raw,
-                    Syntax.HTML,
-                    html.text,
-                    starts[html.line] + html.column,
-                    placer,
-                    is_image=html.tag not in ("a", "area", "iframe"),
-                    wraps_badge=any(is_badge_url(u) for u in html.images),
-                    normalise=True,
-                ),
-                section=ctx.section(),
-                entry=entry,
+            start = starts[html.line] + html.column
+            found = found_in_html(
+                html, start=start, placer=placer, text=html.text, images=html.images
             )
+            self._add(found, section=ctx.section(), entry=entry)
 
     def _code_block(self, token: Token) -> None:
         if not token.map:
@@ -427,7 +310,7 @@ class _Walker:
 
     # --- assembling --------------------------------------------------------------------
 
-    def _add(self, found: _Found, *, section: str, entry: str) -> None:
+    def _add(self, found: Found, *, section: str, entry: str) -> None:
         if found.start is not None:
             line, column = found.placer.place(found.start)
         else:
@@ -491,40 +374,5 @@ class _Walker:
             links=tuple(self.links),
             headings=tuple(self.headings),
             html_anchors=tuple(self.html_anchors),
-            findings=tuple(self.definitions.findings(used=self.used_references)),
+            findings=tuple(self.definitions.findings(used=self.reader.used_references)),
         )
-
-
-@dataclass(slots=True)
-class _Found:
-    """A link before it is placed and classified."""
-
-    url: str
-    raw: str
-    syntax: Syntax
-    text: str
-    start: int | None
-    """Offset in the placer's content where the link's syntax starts."""
-    placer: InlinePlacer
-    is_image: bool = False
-    wraps_badge: bool = False
-    definition_line: int | None = None
-    normalise: bool = False
-    """HTML attribute values still need markdown-it's URL normalisation."""
-
-
-def _html_a_content(children: Sequence[Token], index: int) -> tuple[str, list[str]]:
-    """Text and images between an inline ``<a …>`` and its ``</a>``."""
-    inner: list[Token] = []
-    images: list[str] = []
-    for token in children[index + 1 :]:
-        if token.type == "html_inline":
-            if is_closing_a(token.content):
-                break
-            scan = scan_html(token.content)
-            images.extend(h.url for h in scan.links if h.tag == "img")
-            continue
-        if token.type == "image":
-            images.append(str(token.attrs.get("src", "")))
-        inner.append(token)
-    return " ".join(plain_text(inner).split()), images
