@@ -230,6 +230,10 @@ def _run(
             print(f"linkcheck: warning: {warning}", file=stderr)
     if args.save_json:
         write_atomic(args.save_json, json_report.render(report))
+    if report.interrupted:
+        if config.report:
+            print("linkcheck: interrupted: nothing published to GitHub", file=stderr)
+        return INTERRUPTED
     if config.report and not args.dump:
         try:
             line = _github_publish(report, mode=config.report, config=config, environ=environ)
@@ -240,8 +244,6 @@ def _run(
         print(f"linkcheck: {line}", file=stderr)
     if args.dump:
         return int(ExitCode.OK)
-    if report.interrupted:
-        return INTERRUPTED
     return int(ExitCode.FAILING_LINKS if report.failing(strict=config.strict) else ExitCode.OK)
 
 

@@ -125,3 +125,30 @@ def test_no_bar_when_stderr_is_not_a_terminal(server: str, tmp_path: Path) -> No
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_an_interrupted_report_is_never_published(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linkcheck.cli import main
+
+    saved = tmp_path / "r.json"
+    saved.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "files": ["README.md"],
+                "checked": True,
+                "interrupted": True,
+                "links": [],
+                "findings": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    # Were publishing attempted, this unreachable API would make it fail with exit 3.
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("GITHUB_TOKEN", "t")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "o/r")
+    assert main(["--from-json", str(saved), "--report", "issue", "-q"]) == 130
+    assert "interrupted: nothing published to GitHub" in capsys.readouterr().err
