@@ -109,6 +109,10 @@ def _verdict(verdict: Verdict, *, checked: bool) -> dict[str, Any]:
     )
     if check is not None:
         item["checked_url"] = check.url
+        if check.requested_url is not None:
+            item["requested_url"] = check.requested_url
+        if check.quirks:
+            item["quirks"] = list(check.quirks)
         if check.error is not None:
             item["error"] = check.error.value
     if verdict.fix is not None:
@@ -218,6 +222,8 @@ def _load_verdict(item: Mapping[str, Any], *, checked: bool) -> Verdict:
             attempts=int(item.get("attempts", 1)),
             elapsed_ms=int(item.get("elapsed_ms", 0)),
             error=FetchError(item["error"]) if item.get("error") else None,
+            requested_url=item.get("requested_url"),
+            quirks=tuple(str(q) for q in item.get("quirks", [])),
         )
     return Verdict(
         link=link,
