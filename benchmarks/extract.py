@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -63,11 +68,68 @@ def measure(name: str, text: str, repeat: int) -> None:
     )
 
 
+def instructions(path: Path) -> None:
+    """Overhead in executed instructions (valgrind's callgrind): the same on a busy or an
+    idle machine, so it settles what CPU time leaves to noise."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        print("(valgrind not found: no instruction counts)")
+        return
+    counts = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for mode in ("imports", "bare", "ours"):
+            out = Path(tmp) / f"{mode}.out"
+            result = subprocess.run(
+                [
+                    valgrind,
+                    "--tool=callgrind",
+                    f"--callgrind-out-file={out}",
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    mode,
+                    str(path),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=dict(os.environ),
+            )
+            match = re.search(r"Collected : (\d+)", result.stderr)
+            assert match, result.stderr[-500:]
+            counts[mode] = int(match.group(1))
+    bare = counts["bare"] - counts["imports"]
+    ours = counts["ours"] - counts["imports"]
+    print(
+        f"{path.name:<48} instructions: bare parse {bare / 1e6:8.0f} M | extraction "
+        f"{ours / 1e6:8.0f} M | overhead {100 * (ours / bare - 1):+5.1f} %"
+    )
+
+
+def child(mode: str, path: str) -> None:
+    text = normalise_newlines(Path(path).read_text(encoding="utf-8"))
+    bare = MarkdownIt("gfm-like")
+    extract("warm-up [x](y)\n", "warm-up.md")
+    if mode == "bare":
+        bare.parse(text)
+    elif mode == "ours":
+        extract(text, path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=10.0)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions under valgrind (seed x8 and the largest corpus file)",
+    )
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
     seed = normalise_newlines(SEED.read_text(encoding="utf-8"))
     copies = max(1, int(args.mb * 1_000_000 / len(seed.encode("utf-8"))))
     print(f"python {sys.version.split()[0]}, best of {args.repeat}")
@@ -82,6 +144,13 @@ def main() -> None:
             measure(path.name, normalise_newlines(path.read_text(encoding="utf-8")), args.repeat)
     else:
         print("(../shared/corpus not found: corpus file skipped)")
+    if args.instructions:
+        with tempfile.TemporaryDirectory() as tmp:
+            seed8 = Path(tmp) / "seed-x8.md"
+            seed8.write_text(seed * 8, encoding="utf-8")
+            instructions(seed8)
+        if corpus:
+            instructions(corpus[-1])
 
 
 if __name__ == "__main__":

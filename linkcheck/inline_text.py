@@ -63,6 +63,15 @@ def entry_title(children: Sequence[Any]) -> str:
             else:
                 if lead is None and not "".join(parts).replace(_TAG, "").strip(" [(*_"):
                     lead, lead_end = text, len(parts) + 1
+                    after = children[end + 1] if end + 1 < len(children) else None
+                    # "[Name](url) - description": the usual list item, decided here.
+                    if (
+                        after is not None
+                        and after.type == "text"
+                        and not strong_depth
+                        and _SEPARATOR_START.match(after.content.lstrip(" *_"))
+                    ):
+                        return _shorten(text)
                 parts.append(text)
                 if strong_depth:
                     strong_text.append(text)
