@@ -240,9 +240,6 @@ class _Walker:
             kind = token.type
             if kind not in _LINKISH:
                 continue
-            pos = token_pos(token)
-            if pos is not None:
-                cursor = max(cursor, pos)
             if kind == "link_open":
                 end = matching_close(children, i)
                 link = reader.markdown_link(token, children[i + 1 : end], src, placer, cursor)
@@ -251,11 +248,14 @@ class _Walker:
                     self._add(link, section=section, entry=entry)
             elif kind == "image":
                 self._add(reader.image(token, src, placer), section=section, entry=entry)
+                cursor = max(cursor, token.meta.get("end", cursor))
             elif kind == "html_inline":
                 for found in reader.html_tag(children, i, placer):
                     self._add(found, section=section, entry=entry)
-            elif kind == "code_inline" and self.include_verbatim and pos is not None:
-                self._verbatim(src[pos : token.meta["end"]], pos, placer, section, entry)
+            elif kind == "code_inline" and self.include_verbatim:
+                pos = token_pos(token)
+                if pos is not None:
+                    self._verbatim(src[pos : token.meta["end"]], pos, placer, section, entry)
 
     def _html_block(self, token: Token) -> None:
         scan = scan_html(token.content)

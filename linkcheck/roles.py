@@ -180,6 +180,9 @@ _PATH_RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 
 # --- Deciding --------------------------------------------------------------------------
 
+_ABSOLUTE = re.compile(r"(?i)^[a-z][a-z0-9+.-]*:|^//")
+_BADGE_FILE = re.compile(r"(?i)badge[^/]*\.svg(?:$|\?)")
+
 
 def _bare_host(host: str) -> str:
     host = host.lower().rstrip(".")
@@ -293,7 +296,7 @@ def classify(
     """The link's kind. ``wraps_badge``: a link whose content is a badge image."""
     if url.startswith("#"):
         return Kind.ANCHOR
-    is_relative = not re.match(r"(?i)^[a-z][a-z0-9+.-]*:|^//", url)
+    is_relative = not _ABSOLUTE.match(url)
     for rule in user_rules:
         if _user_rule_matches(rule, url, text):
             return rule.kind
@@ -317,4 +320,4 @@ def is_badge_url(url: str) -> bool:
     """Badge images are recognised by host or by a ``badge`` file name."""
     if kind_from_url(url) is Kind.BADGE:
         return True
-    return bool(re.search(r"(?i)badge[^/]*\.svg(?:$|\?)", url))
+    return bool(_BADGE_FILE.search(url))
