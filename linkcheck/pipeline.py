@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import anyio
 
@@ -25,6 +26,7 @@ from linkcheck.localfiles import LocalFiles
 from linkcheck.models import (
     Check,
     Document,
+    FetchError,
     Finding,
     GitHubContext,
     Link,
@@ -242,15 +244,56 @@ def build_report(
             )
             continue
         verdicts.append(judging.judge(link, check, config))
+    warnings = [w for d in documents for w in d.warnings]
+    hosts = unreachable_hosts(checks.values())
+    if hosts >= MIN_HOSTS_FOR_OUTAGE:
+        verdicts = [_outage(v) for v in verdicts]
+        warnings.append(
+            f"no host answered at all ({hosts} hosts could not be resolved or reached): "
+            "the network looks down, so those links are unverified, not broken"
+        )
     return Report(
         files=tuple(d.path for d in documents),
         verdicts=tuple(verdicts),
         findings=tuple(list_findings(documents, scope=scope)),
-        warnings=tuple(w for d in documents for w in d.warnings),
+        warnings=tuple(warnings),
         duration_s=time.monotonic() - started,
         checked=True,
         interrupted=interrupted,
         github=github,
+    )
+
+
+_UNREACHABLE = frozenset(
+    {FetchError.DNS, FetchError.DNS_TRANSIENT, FetchError.CONNECT, FetchError.TIMEOUT}
+)
+MIN_HOSTS_FOR_OUTAGE = 3
+"""Distinct hosts that must all fail before a run blames the network rather than the links."""
+
+
+def unreachable_hosts(checks: Iterable[Check]) -> int:
+    """How many hosts failed to resolve or connect, when *no* request got any answer
+    (0 as soon as one did). A runner without network would otherwise call every link of
+    the list broken: the worst false alarm there is."""
+    hosts: set[str] = set()
+    for check in checks:
+        if check.error is FetchError.BLOCKED_ADDRESS:
+            continue  # refused by us, not by the network
+        if check.http_status is not None or check.error not in _UNREACHABLE:
+            return 0
+        hosts.add(urlsplit(check.url).hostname or check.url)
+    return len(hosts)
+
+
+def _outage(verdict: Verdict) -> Verdict:
+    check = verdict.check
+    if check is None or check.error not in _UNREACHABLE:
+        return verdict
+    return replace(
+        verdict,
+        status=Status.UNVERIFIED,
+        reason="network_down",
+        detail=f"{verdict.detail}; no host answered at all: is the network down?",
     )
 
 
