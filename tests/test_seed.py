@@ -144,3 +144,13 @@ def test_fixed_toc_has_no_broken_anchors(
     data = json.loads(capsys.readouterr().out)
     assert code == 0
     assert data["summary"]["broken"] == 0
+
+
+def test_our_own_readme_has_no_broken_anchor_or_file(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = SEED.parent.parent.parent / "README.md"
+    code = main([str(readme), "--exclude", "^https?://", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0, [v for v in data["links"] if v["status"] == "broken"]
+    local = [link for link in data["links"] if not link["url"].startswith("http")]
+    assert len(local) >= 10 and all(link["status"] == "ok" for link in local)
+    assert not any(link.get("warning") for link in local)
