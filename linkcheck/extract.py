@@ -40,8 +40,6 @@ SECTION_SEPARATOR = " › "
 MAX_PARAGRAPH_ENTRY = 160
 """A paragraph outside lists and tables is an entry only if it is this short."""
 
-_SCHEME_OR_WWW = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*:|www\.)")
-_SCHEME = re.compile(r"(?i)[a-z][a-z0-9+.-]*(?=:)")
 _LOOSE_SPACE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 _LINKISH = frozenset({"link_open", "image", "html_inline", "code_inline"})
 """Inline tokens that may hold a link (code spans: with ``include_verbatim``)."""

@@ -301,10 +301,6 @@ class Report:
     github: GitHubContext | None = None
 
     @property
-    def links(self) -> tuple[Link, ...]:
-        return tuple(v.link for v in self.verdicts)
-
-    @property
     def summary(self) -> Summary:
         counts = Counter(v.status for v in self.verdicts)
         return Summary(
